@@ -1,0 +1,239 @@
+"""Plain YAML data to the model, tolerant of anything the schema already reports.
+
+A file that fails the schema still becomes as much model as can be read from it, so that every
+other rule can run on it: wrong-typed values are read as absent, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dates import parse_date, parse_duration
+from .diagnostics import Where
+from .loader import SourceFile
+from .model import (
+    Cadence,
+    CheckIn,
+    KeyResult,
+    Kind,
+    Limits,
+    Metric,
+    Objective,
+    Organization,
+    Policy,
+    Status,
+    Team,
+    TeamFile,
+)
+from .periods import Period, period_id_text
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strs(value: Any) -> list[str]:
+    return [item for item in _list(value) if isinstance(item, str)]
+
+
+def _cadence(data: Any) -> Cadence:
+    data = _dict(data)
+    return Cadence(parse_duration(data.get("check_in_every")), parse_duration(data.get("grace")))
+
+
+def organization(source: SourceFile) -> Organization:
+    data = _dict(source.data)
+    where = Where(source.path)
+    teams = {
+        team_id: _team(team_id, _dict(raw), where.child("teams", team_id))
+        for team_id, raw in _dict(data.get("teams")).items()
+    }
+    people = data.get("people")
+    values = data.get("values")
+    return Organization(
+        name=_str(data.get("organization")) or "",
+        teams=teams,
+        people=None
+        if people is None
+        else {
+            handle: _str(_dict(raw).get("name")) or handle for handle, raw in _dict(people).items()
+        },
+        values=None
+        if values is None
+        else {key: _str(label) or key for key, label in _dict(values).items()},
+        metrics={
+            metric_id: _metric(metric_id, _dict(raw), where.child("metrics", metric_id))
+            for metric_id, raw in _dict(data.get("metrics")).items()
+        },
+        periods=_custom_periods(_dict(data.get("periods"))),
+        policy=_policy(_dict(data.get("policy"))),
+        site={key: str(value) for key, value in _dict(data.get("site")).items()},
+        path=source.path,
+    )
+
+
+def _team(team_id: str, raw: dict[str, Any], where: Where) -> Team:
+    return Team(
+        id=team_id,
+        name=_str(raw.get("name")) or team_id,
+        parent=_str(raw.get("parent")),
+        owners=_strs(raw.get("owners")),
+        cadence=_cadence(raw.get("cadence")),
+        where=where,
+        description=_str(raw.get("description")),
+    )
+
+
+def _metric(metric_id: str, raw: dict[str, Any], where: Where) -> Metric:
+    return Metric(
+        id=metric_id,
+        name=_str(raw.get("name")) or metric_id,
+        unit=_str(raw.get("unit")),
+        owner=_str(raw.get("owner")),
+        definition=_str(raw.get("definition")),
+        where=where,
+    )
+
+
+def _custom_periods(raw: dict[str, Any]) -> dict[str, Period]:
+    periods = {}
+    for period_id, spec in raw.items():
+        start, end = parse_date(_dict(spec).get("start")), parse_date(_dict(spec).get("end"))
+        if start and end and start <= end:
+            periods[period_id] = Period(period_id, start, end)
+    return periods
+
+
+def _policy(raw: dict[str, Any]) -> Policy:
+    cadence = _cadence(raw.get("cadence"))
+    limits_raw = _dict(raw.get("limits"))
+    defaults = Limits()
+    kr_range = _list(limits_raw.get("key_results_per_objective"))
+    low, high = [*kr_range, None, None][:2] if len(kr_range) == 2 else (None, None)
+    limits = Limits(
+        root_objectives=_int(limits_raw.get("root_objectives"), defaults.root_objectives),
+        objectives_per_team=_int(
+            limits_raw.get("objectives_per_team"), defaults.objectives_per_team
+        ),
+        key_results_min=_int(low, defaults.key_results_min),
+        key_results_max=_int(high, defaults.key_results_max),
+        max_file_bytes=_int(limits_raw.get("max_file_bytes"), defaults.max_file_bytes),
+    )
+    return Policy(cadence=Cadence(cadence.every_days or 7, cadence.grace_days), limits=limits)
+
+
+def team_file(source: SourceFile) -> TeamFile:
+    data = _dict(source.data)
+    team = _str(data.get("team"))
+    period = period_id_text(data.get("period"))
+    where = Where(source.path)
+    objectives = [
+        _objective(_dict(raw), team or "", period or "", where.child("objectives", index))
+        for index, raw in enumerate(_list(data.get("objectives")))
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    ]
+    return TeamFile(source.path, team, period, objectives)
+
+
+def _status(value: Any) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        return Status.ACTIVE
+
+
+def _objective(raw: dict[str, Any], team: str, period: str, where: Where) -> Objective:
+    return Objective(
+        id=raw["id"],
+        title=_str(raw.get("title")) or raw["id"],
+        team=team,
+        period=period,
+        where=where,
+        owner=_str(raw.get("owner")),
+        aligns_to=_str(raw.get("aligns_to")),
+        contributes_to=_strs(raw.get("contributes_to")),
+        values=_strs(raw.get("values")),
+        status=_status(raw.get("status", "active")),
+        reason=_str(raw.get("reason")),
+        weight=_num(raw.get("weight")) or 1.0,
+        description=_str(raw.get("description")),
+        score=_num(raw.get("score")),
+        retrospective=_str(raw.get("retrospective")),
+        key_results=[
+            _key_result(_dict(kr), where.child("key_results", index))
+            for index, kr in enumerate(_list(raw.get("key_results")))
+            if isinstance(kr, dict) and isinstance(kr.get("id"), str)
+        ],
+    )
+
+
+def _key_result(raw: dict[str, Any], where: Where) -> KeyResult:
+    keep = _dict(raw.get("keep"))
+    kr = KeyResult(
+        id=raw["id"],
+        title=_str(raw.get("title")) or raw["id"],
+        kind=Kind.UNMEASURABLE,
+        where=where,
+        baseline=_num(raw.get("baseline")),
+        target=_num(raw.get("target")),
+        keep_at_least=_num(keep.get("at_least")),
+        keep_at_most=_num(keep.get("at_most")),
+        unit=_str(raw.get("unit")),
+        metric=_str(raw.get("metric")),
+        owner=_str(raw.get("owner")),
+        weight=_num(raw.get("weight")) or 1.0,
+        cadence=Cadence(
+            parse_duration(raw.get("check_in_every")), parse_duration(raw.get("grace"))
+        ),
+        description=_str(raw.get("description")),
+    )
+    kr.kind = _kind(raw, kr)
+    kr.check_ins = [
+        check_in
+        for index, item in enumerate(_list(raw.get("check_ins")))
+        if (check_in := _check_in(_dict(item), where.child("check_ins", index))) is not None
+    ]
+    return kr
+
+
+def _kind(raw: dict[str, Any], kr: KeyResult) -> Kind:
+    if raw.get("milestone") is True:
+        return Kind.MILESTONE
+    if kr.keep_at_least is not None or kr.keep_at_most is not None:
+        return Kind.KEEP
+    if kr.baseline is not None and kr.target is not None:
+        return Kind.METRIC
+    return Kind.UNMEASURABLE
+
+
+def _check_in(raw: dict[str, Any], where: Where) -> CheckIn | None:
+    day = parse_date(raw.get("date"))
+    value = raw.get("value")
+    number = float(value) if isinstance(value, bool) else _num(value)
+    if day is None or number is None:
+        return None
+    return CheckIn(
+        date=day,
+        value=number,
+        confidence=_num(raw.get("confidence")),
+        note=_str(raw.get("note")),
+        where=where,
+    )

@@ -1,0 +1,109 @@
+"""Progress arithmetic (SPEC section 2): own, cascade and expected progress at the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .graph import Graph
+from .model import CheckIn, KeyResult, Kind, Objective, Status
+from .periods import Period
+
+BEHIND_MARGIN = 0.25
+AT_RISK_CONFIDENCE = 0.5
+
+
+def latest_check_in(kr: KeyResult, as_of: dt.date) -> CheckIn | None:
+    """The latest check-in by date that is not after the as-of date."""
+    seen = [c for c in kr.check_ins if c.date <= as_of]
+    return max(seen, key=lambda c: c.date) if seen else None
+
+
+def key_result_progress(kr: KeyResult, as_of: dt.date) -> float:
+    """Unclamped progress; views clamp it to [0, 1] for display."""
+    latest = latest_check_in(kr, as_of)
+    if kr.kind is Kind.METRIC:
+        assert kr.baseline is not None and kr.target is not None
+        if kr.target == kr.baseline:
+            return 0.0
+        current = latest.value if latest else kr.baseline
+        return (current - kr.baseline) / (kr.target - kr.baseline)
+    if latest is None:
+        return 0.0
+    if kr.kind is Kind.MILESTONE:
+        return latest.value
+    if kr.kind is Kind.KEEP:
+        return 1.0 if holds(kr, latest.value) else 0.0
+    return 0.0
+
+
+def holds(kr: KeyResult, value: float) -> bool:
+    """Whether a value meets a keep key result's threshold."""
+    if kr.keep_at_least is not None and value < kr.keep_at_least:
+        return False
+    return not (kr.keep_at_most is not None and value > kr.keep_at_most)
+
+
+def _weighted_mean(pairs: list[tuple[float, float]]) -> float:
+    total = sum(weight for _, weight in pairs)
+    return sum(value * weight for value, weight in pairs) / total if total else 0.0
+
+
+def objective_progress(objective: Objective, as_of: dt.date) -> float:
+    """A final score wins; otherwise the weighted mean of the key results' clamped progress."""
+    if objective.score is not None:
+        return objective.score
+    return _weighted_mean(
+        [(clamp(key_result_progress(kr, as_of)), kr.weight) for kr in objective.key_results]
+    )
+
+
+def cascade_progress(objective: Objective, graph: Graph, as_of: dt.date) -> float:
+    """The weighted mean over the objective and everything aligned beneath it, recursively."""
+    memo: dict[str, tuple[float, float]] = {}
+
+    def subtree(node: Objective, path: frozenset[str]) -> tuple[float, float]:
+        # Returns (weighted sum, total weight) so that deeper levels weigh as the contract says.
+        if node.ref in memo:
+            return memo[node.ref]
+        total = objective_progress(node, as_of) * node.weight
+        weight = node.weight
+        for child in graph.children.get(node.ref, []):
+            if child.status is Status.DROPPED or child.ref in path:
+                continue
+            child_sum, child_weight = subtree(child, path | {child.ref})
+            mean = child_sum / child_weight if child_weight else 0.0
+            total += mean * child.weight
+            weight += child.weight
+        memo[node.ref] = (total, weight)
+        return total, weight
+
+    total, weight = subtree(objective, frozenset({objective.ref}))
+    return total / weight if weight else 0.0
+
+
+def clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def expected_progress(period: Period, as_of: dt.date) -> float:
+    return period.elapsed(as_of)
+
+
+def is_behind(kr: KeyResult, period: Period, as_of: dt.date) -> bool:
+    return key_result_progress(kr, as_of) < expected_progress(period, as_of) - BEHIND_MARGIN
+
+
+def is_at_risk(kr: KeyResult, as_of: dt.date) -> bool:
+    latest = next(
+        (
+            c
+            for c in sorted(kr.check_ins, key=lambda c: c.date, reverse=True)
+            if c.date <= as_of and c.confidence is not None
+        ),
+        None,
+    )
+    return (
+        latest is not None
+        and latest.confidence is not None
+        and (latest.confidence < AT_RISK_CONFIDENCE)
+    )

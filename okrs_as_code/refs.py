@@ -1,0 +1,73 @@
+"""References between objectives: `team/objective`, `period/team/objective`, an optional `#kr`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .model import KeyResult, Objective
+
+_ID = r"[a-z0-9][a-z0-9-]{0,62}"
+_REF = re.compile(rf"^(?:([A-Za-z0-9][A-Za-z0-9-]*)/)?({_ID})/({_ID})(?:#({_ID}))?$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    period: str | None
+    team: str
+    objective: str
+    key_result: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    objective: Objective
+    key_result: KeyResult | None = None
+
+    @property
+    def ref(self) -> str:
+        suffix = f"#{self.key_result.id}" if self.key_result else ""
+        return self.objective.ref + suffix
+
+
+def parse_ref(text: str) -> Ref | None:
+    match = _REF.match(text)
+    if not match:
+        return None
+    period, team, objective, key_result = match.groups()
+    return Ref(period, team, objective, key_result)
+
+
+class RefIndex:
+    """Every objective by (period, team, id); the first of duplicates wins (OKR103 reports them)."""
+
+    def __init__(self, objectives: list[Objective]) -> None:
+        self.by_key: dict[tuple[str, str, str], Objective] = {}
+        for objective in objectives:
+            self.by_key.setdefault((objective.period, objective.team, objective.id), objective)
+
+    def resolve(self, text: str, from_period: str) -> Target | None:
+        ref = parse_ref(text)
+        if ref is None:
+            return None
+        objective = self.by_key.get((ref.period or from_period, ref.team, ref.objective))
+        if objective is None:
+            return None
+        if ref.key_result is None:
+            return Target(objective)
+        key_result = next((k for k in objective.key_results if k.id == ref.key_result), None)
+        return Target(objective, key_result) if key_result else None
+
+    def suggest(self, text: str, from_period: str) -> str | None:
+        """A did-you-mean for an unresolved reference, written as the user would write it."""
+        close = difflib.get_close_matches(text, self._spellings(from_period), n=1, cutoff=0.6)
+        return f"did you mean '{close[0]}'?" if close else None
+
+    def _spellings(self, from_period: str) -> list[str]:
+        names = []
+        for (period, team, objective_id), objective in self.by_key.items():
+            base = f"{team}/{objective_id}" if period == from_period else objective.ref
+            names.append(base)
+            names.extend(f"{base}#{kr.id}" for kr in objective.key_results)
+        return names

@@ -1,0 +1,163 @@
+"""Output formats for diagnostics: one small class per format, registered by name."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from . import __version__
+from .diagnostics import Diagnostic, Severity
+from .rules import RULES
+from .validate import Outcome
+
+
+def _text_of(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.message}; {diagnostic.hint}" if diagnostic.hint else diagnostic.message
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class Reporter(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def render(self, outcome: Outcome) -> str:
+        """The whole report, ending with a newline."""
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def render(self, outcome: Outcome) -> str:
+        lines = [
+            f"{d.path}:{d.line}:{d.column}: {d.severity.value} {d.code} {_text_of(d)}"
+            for d in outcome.diagnostics
+        ]
+        checked = f"{_plural(outcome.files, 'file')} checked as of {outcome.as_of}"
+        if outcome.diagnostics:
+            counts = f"{_plural(outcome.errors, 'error')}, {_plural(outcome.warnings, 'warning')}"
+            lines.append(f"{counts} ({checked})")
+        else:
+            lines.append(f"no problems ({checked})")
+        return "\n".join(lines) + "\n"
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def render(self, outcome: Outcome) -> str:
+        document = {
+            "diagnostics": [
+                {
+                    "path": d.path,
+                    "line": d.line,
+                    "column": d.column,
+                    "code": d.code,
+                    "severity": d.severity.value,
+                    "message": d.message,
+                    "hint": d.hint,
+                }
+                for d in outcome.diagnostics
+            ],
+            "summary": {
+                "errors": outcome.errors,
+                "warnings": outcome.warnings,
+                "files": outcome.files,
+            },
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    # As GitHub's actions/toolkit escapes workflow command data.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """Workflow commands that GitHub Actions turns into annotations on the pull request."""
+
+    name = "github"
+
+    def render(self, outcome: Outcome) -> str:
+        lines = []
+        for d in outcome.diagnostics:
+            properties = ",".join(
+                f"{key}={_escape_property(str(value))}"
+                for key, value in (
+                    ("file", d.path),
+                    ("line", d.line),
+                    ("col", d.column),
+                    ("title", d.code),
+                )
+            )
+            lines.append(f"::{d.severity.value} {properties}::{_escape_data(_text_of(d))}")
+        return "".join(line + "\n" for line in lines)
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "none"}
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0, one run, every rule listed, for code-scanning dashboards."""
+
+    name = "sarif"
+
+    def render(self, outcome: Outcome) -> str:
+        codes = list(RULES)
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "okrs",
+                    "version": __version__,
+                    "rules": [_sarif_rule(code) for code in codes],
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": [_sarif_result(d, codes.index(d.code)) for d in outcome.diagnostics],
+        }
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [run],
+        }
+        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(code: str) -> dict[str, Any]:
+    rule = RULES[code]
+    return {
+        "id": code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+    }
+
+
+def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    return {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVEL[d.severity],
+        "message": {"text": _text_of(d)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                }
+            }
+        ],
+    }
+
+
+REPORTERS: dict[str, type[Reporter]] = {
+    cls.name: cls for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
+}

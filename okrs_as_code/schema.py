@@ -1,0 +1,98 @@
+"""JSON Schema validation of each file, its violations turned into OKR002 findings with places."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from typing import Any, cast
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Finding, Where
+from .resources import shipped_dir
+
+SCHEMA_FILES = {"org": "org.schema.json", "okrs": "okrs.schema.json"}
+_MAX_SHOWN = 60
+
+
+def schema_text(kind: str) -> str:
+    return (shipped_dir("schema") / SCHEMA_FILES[kind]).read_text(encoding="utf-8")
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    schema = json.loads(schema_text(kind))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check(kind: str, path: str, data: Any) -> list[Finding]:
+    """Every schema violation in one document, pointing at the offending key or value."""
+    try:
+        errors = list(_validator(kind).iter_errors(data))
+    except RecursionError:
+        return [Finding("OKR002", Where(path), "document nested too deeply to validate")]
+    findings: list[Finding] = []
+    for error in errors:
+        findings.extend(_findings(path, _most_specific(error)))
+    return findings
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        if deepest <= len(error.absolute_path):
+            break
+        error = next(e for e in error.context if len(e.absolute_path) == deepest)
+    return error
+
+
+def _findings(path: str, error: ValidationError) -> list[Finding]:
+    where = Where(path, tuple(error.absolute_path))
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        allowed = sorted(properties)
+        return [
+            Finding(
+                "OKR002",
+                where.key(str(name)),
+                f"unknown property '{name}'",
+                _suggest(name, allowed),
+            )
+            for name in error.instance
+            if name not in allowed
+        ]
+    return [Finding("OKR002", where, _message(error))]
+
+
+def _suggest(name: object, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), allowed, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed here: " + ", ".join(allowed)
+
+
+def _message(error: ValidationError) -> str:
+    field = next((p for p in reversed(error.absolute_path) if isinstance(p, str)), None)
+    shown = _shown(error.instance)
+    validator, expected = error.validator, cast(Any, error.validator_value)
+    if validator == "type":
+        kinds = " or ".join(expected) if isinstance(expected, list) else expected
+        text = f"{shown} is not of type {kinds}"
+    elif validator == "enum":
+        text = f"{shown} is not one of " + ", ".join(_shown(v) for v in expected)
+    elif validator == "pattern":
+        text = f"{shown} does not match the pattern {expected}"
+    elif validator == "format":
+        text = f"{shown} is not a valid {expected}"
+    elif validator == "required":
+        return error.message
+    else:
+        text = error.message if len(error.message) <= _MAX_SHOWN * 2 else f"{shown} is not valid"
+    return f"{field}: {text}" if field else text
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"

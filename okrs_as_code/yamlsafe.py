@@ -1,0 +1,174 @@
+"""The YAML dialect OKR files are read in: safe, plain data, dates kept as the text the user wrote.
+
+This is the one place that knows the parser (PyYAML over libyaml), so it can be swapped for a
+faster one behind :func:`parse` and :func:`compose`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+try:
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - PyYAML built without libyaml is slower but equivalent
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+# Expanded size of a document whose aliases are followed: beyond this it is an alias bomb.
+MAX_EXPANDED_NODES = 200_000
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_FLOAT = "tag:yaml.org,2002:float"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    _FLOAT,
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class _Resolver(Resolver):
+    """YAML 1.1 resolution without timestamps, plus YAML 1.2 exponent floats (``1e6``)."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+class DuplicateKeyError(ConstructorError):
+    pass
+
+
+class _Constructor(SafeConstructor):
+    """Plain data only: unknown tags are errors, keys are strings, numbers are finite."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):
+            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _key_text(self.construct_object(key_node, deep=True))
+            if key in mapping:
+                raise DuplicateKeyError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key '{key}'",
+                    key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_float(self, node: ScalarNode) -> float:
+        value: float = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise ConstructorError(
+                None, None, f"'{node.value}' is not a finite number", node.start_mark
+            )
+        return value
+
+
+_Constructor.yaml_constructors = {
+    tag: fn for tag, fn in SafeConstructor.yaml_constructors.items() if tag in _PLAIN_TAGS
+}
+_Constructor.yaml_constructors[None] = SafeConstructor.construct_undefined
+_Constructor.yaml_constructors[_FLOAT] = _Constructor.construct_yaml_float
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, (list, dict)):
+        raise ConstructorError(None, None, "a mapping key must be a plain scalar", None)
+    return str(key)
+
+
+class _Loader(_Parser, _Constructor, _Resolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+class AliasBombError(yaml.YAMLError):
+    def __init__(self, node: Node) -> None:
+        super().__init__("aliases expand this document beyond any OKR file's size")
+        self.problem_mark = node.start_mark
+
+
+def _check_expansion(root: Node) -> None:
+    """Reject documents whose aliases multiply their size (the "billion laughs")."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes and not done:
+            continue
+        children = _children(node)
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+        if sizes[id(node)] > MAX_EXPANDED_NODES:
+            raise AliasBombError(node)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def parse(text: str) -> Any:
+    """The document's plain data. Raises ``yaml.YAMLError`` (with a mark where known)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text:
+            _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of a document that already parsed, for looking up positions."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()

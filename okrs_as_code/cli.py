@@ -75,9 +75,7 @@ def main() -> None:
 def _rule_list() -> str:
     from .rules import RULES
 
-    return "\n".join(
-        f"  {code}  {rule.severity.value:<7}  {rule.summary}" for code, rule in RULES.items()
-    )
+    return "\n".join(f"  {code}  {rule.summary}" for code, rule in RULES.items())
 
 
 @main.command(
@@ -157,3 +155,25 @@ def schema(name: str | None, write_dir: Path | None) -> None:
         return
     both = {file_name: json.loads(schema_text(kind)) for kind, file_name in SCHEMA_FILES.items()}
     click.echo(json.dumps(both, indent=2, ensure_ascii=False))
+
+
+@main.command(epilog="\b\nExamples:\n  okrs rules\n  okrs rules OKR113")
+@click.argument("code", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown is docs/rules.md).",
+)
+def rules(code: str | None, output_format: str) -> None:
+    """List the rule codes, or explain one, with a failing and a passing example."""
+    from .rules import RULES, catalog
+
+    if code is not None and code.upper() not in RULES:
+        raise UserError(f"unknown rule code '{code}'; run `okrs rules` for the list")
+    if output_format == "markdown":
+        click.echo(catalog.markdown(), nl=False)
+    else:
+        click.echo(catalog.text(code.upper() if code else None), nl=False)

@@ -98,7 +98,9 @@ def _describe(error: yaml.YAMLError, offending: str) -> str:
     if offending == "\t":
         return "tab character in indentation; YAML indents with spaces"
     if isinstance(error, yaml.reader.ReaderError):
-        return f"character {ord(error.character):#06x} is not allowed in YAML"
+        character = error.character
+        code = character if isinstance(character, int) else ord(character)
+        return f"character {code:#06x} is not allowed in YAML"
     if isinstance(error, yaml.MarkedYAMLError):
         parts = [error.problem or "", error.context or ""]
         if error.context and error.problem:

@@ -15,6 +15,10 @@ from .resources import shipped_dir
 
 SCHEMA_FILES = {"org": "org.schema.json", "okrs": "okrs.schema.json"}
 _MAX_SHOWN = 60
+_EMPTY_HINT = {
+    "org": "org.yaml starts with organization: and teams:",
+    "okrs": "a team file starts with team: and period:",
+}
 
 
 def schema_text(kind: str) -> str:
@@ -29,6 +33,8 @@ def _validator(kind: str) -> Draft202012Validator:
 
 def check(kind: str, path: str, data: Any) -> list[Finding]:
     """Every schema violation in one document, pointing at the offending key or value."""
+    if data is None:
+        return [Finding("OKR002", Where(path), f"the file is empty; {_EMPTY_HINT[kind]}")]
     try:
         errors = list(_validator(kind).iter_errors(data))
     except RecursionError:

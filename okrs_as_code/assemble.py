@@ -38,6 +38,11 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
+def _weight(value: Any) -> float:
+    number = _num(value)
+    return number if number is not None and number >= 0 else 1.0
+
+
 def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
@@ -173,7 +178,7 @@ def _objective(raw: dict[str, Any], team: str, period: str, where: Where) -> Obj
         values=_strs(raw.get("values")),
         status=_status(raw.get("status", "active")),
         reason=_str(raw.get("reason")),
-        weight=_num(raw.get("weight")) or 1.0,
+        weight=_weight(raw.get("weight")),
         description=_str(raw.get("description")),
         score=_num(raw.get("score")),
         retrospective=_str(raw.get("retrospective")),
@@ -199,7 +204,7 @@ def _key_result(raw: dict[str, Any], where: Where) -> KeyResult:
         unit=_str(raw.get("unit")),
         metric=_str(raw.get("metric")),
         owner=_str(raw.get("owner")),
-        weight=_num(raw.get("weight")) or 1.0,
+        weight=_weight(raw.get("weight")),
         cadence=Cadence(
             parse_duration(raw.get("check_in_every")), parse_duration(raw.get("grace"))
         ),

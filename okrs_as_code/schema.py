@@ -88,17 +88,26 @@ def _message(error: ValidationError) -> str:
         text = f"{shown} is not of type {kinds}"
     elif validator == "enum":
         text = f"{shown} is not one of " + ", ".join(_shown(v) for v in expected)
+    elif validator == "pattern" and expected == "\\S":
+        text = "must not be empty"
     elif validator == "pattern":
         text = f"{shown} does not match the pattern {expected}"
     elif validator == "format":
         text = f"{shown} is not a valid {expected}"
     elif validator == "required":
         return error.message
+    elif len(error.message) <= _MAX_SHOWN * 2:
+        text = error.message
     else:
-        text = error.message if len(error.message) <= _MAX_SHOWN * 2 else f"{shown} is not valid"
+        text = f"{shown} is not valid" + _explained(error)
     return f"{field}: {text}" if field else text
 
 
 def _shown(value: object) -> str:
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _explained(error: ValidationError) -> str:
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return f": {description.strip('. ')}" if isinstance(description, str) else ""

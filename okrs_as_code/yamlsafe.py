@@ -1,4 +1,4 @@
-"""The YAML dialect OKR files are read in: safe, plain data, dates kept as the text the user wrote.
+"""The YAML dialect of OKR files: YAML 1.2 core schema, safe plain data, dates kept as text.
 
 This is the one place that knows the parser (PyYAML over libyaml), so it can be swapped for a
 faster one behind :func:`parse` and :func:`compose`.
@@ -34,32 +34,41 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml is slower
 # Expanded size of a document whose aliases are followed: beyond this it is an alias bomb.
 MAX_EXPANDED_NODES = 200_000
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _PLAIN_TAGS = {
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:int",
+    _NULL,
+    _BOOL,
+    _INT,
     _FLOAT,
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
+_DIGITS = list("0123456789")
 
 
 class _Resolver(Resolver):
-    """YAML 1.1 resolution without timestamps, plus YAML 1.2 exponent floats (``1e6``)."""
+    """The YAML 1.2 core schema, as editors read YAML: ``on``, ``off``, ``yes`` and ``no`` are
+    text (``rules: {OKR116: off}`` means what it says), timestamps are text (dates stay as
+    written), and ``1e6`` is a number."""
 
 
-_Resolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
-}
-_Resolver.add_implicit_resolver(
-    _FLOAT,
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
+_Resolver.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", ["-", "+", *_DIGITS]),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        ["-", "+", ".", *_DIGITS],
+    ),
+):
+    _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
 class DuplicateKeyError(ConstructorError):
@@ -86,12 +95,17 @@ class _Constructor(SafeConstructor):
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        text = str(node.value)
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)  # decimal even with leading zeros, as in YAML 1.2
+
     def construct_yaml_float(self, node: ScalarNode) -> float:
-        value: float = super().construct_yaml_float(node)
+        text = str(node.value)
+        value = float(text) if "n" not in text.lower() else math.inf
         if not math.isfinite(value):
-            raise ConstructorError(
-                None, None, f"'{node.value}' is not a finite number", node.start_mark
-            )
+            raise ConstructorError(None, None, f"'{text}' is not a finite number", node.start_mark)
         return value
 
 
@@ -99,6 +113,7 @@ _Constructor.yaml_constructors = {
     tag: fn for tag, fn in SafeConstructor.yaml_constructors.items() if tag in _PLAIN_TAGS
 }
 _Constructor.yaml_constructors[None] = SafeConstructor.construct_undefined
+_Constructor.yaml_constructors[_INT] = _Constructor.construct_yaml_int
 _Constructor.yaml_constructors[_FLOAT] = _Constructor.construct_yaml_float
 
 

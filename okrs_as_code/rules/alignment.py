@@ -126,7 +126,10 @@ def cross_team_alignment(ctx: Context) -> Iterator[Finding]:
     """
     for objective, target in _aligned(ctx):
         parent_team = target.objective.team
-        if parent_team == objective.team or parent_team in ctx.org.ancestors(objective.team):
+        ancestors = ctx.org.ancestors(objective.team)
+        if objective.team not in ctx.org.teams or ctx.org.root not in [objective.team, *ancestors]:
+            continue  # OKR101 reports the unknown team or broken tree; its place is unknown
+        if parent_team == objective.team or parent_team in ancestors:
             continue
         yield Finding(
             "OKR113",

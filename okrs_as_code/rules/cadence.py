@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
+from ..cadence import Staleness, staleness
 from ..diagnostics import Finding
-from ..model import KeyResult, Objective, Status
-from ..progress import latest_check_in
+from ..model import KeyResult
 from . import Context, rule
-
-
-def cadence_of(ctx: Context, objective: Objective, kr: KeyResult) -> tuple[int, int]:
-    """(days between check-ins, grace days) from the key result, else its team, else the policy."""
-    team = ctx.org.teams.get(objective.team)
-    levels = [kr.cadence, *([team.cadence] if team else []), ctx.org.policy.cadence]
-    every = next(level.every_days for level in levels if level.every_days is not None)
-    grace = next((level.grace_days for level in levels if level.grace_days is not None), 0)
-    return every, grace
 
 
 @rule("OKR301", "stale")
@@ -42,31 +32,22 @@ def stale(ctx: Context) -> Iterator[Finding]:
     """
     for objective in ctx.model.objectives():
         period = ctx.period(objective.period)
-        if (
-            objective.status is not Status.ACTIVE
-            or period is None
-            or not period.contains(ctx.as_of)
-        ):
+        if period is None:
             continue
         for kr in objective.key_results:
-            every, grace = cadence_of(ctx, objective, kr)
-            latest = latest_check_in(kr, ctx.as_of)
-            last = latest.date if latest else period.start
-            if (ctx.as_of - last).days > every + grace:
-                yield _stale(ctx, kr, last, latest is None, every, grace)
+            found = staleness(ctx.org, objective, kr, period, ctx.as_of)
+            if found is not None:
+                yield _stale(ctx, kr, found)
 
 
-def _stale(
-    ctx: Context, kr: KeyResult, last: dt.date, never: bool, every: int, grace: int
-) -> Finding:
-    since = "no check-in since the period started on" if never else "last check-in"
-    due = last + dt.timedelta(days=every + grace)
+def _stale(ctx: Context, kr: KeyResult, found: Staleness) -> Finding:
+    since = "last check-in" if found.checked_in else "no check-in since the period started on"
     return Finding(
         "OKR301",
         kr.where.child("id"),
-        f"key result '{kr.id}' is stale: {since} {last}, {(ctx.as_of - last).days} days "
-        f"before {ctx.as_of}",
-        f"check in every {every}d + {grace}d grace: it was due by {due}",
+        f"key result '{kr.id}' is stale: {since} {found.last}, "
+        f"{(ctx.as_of - found.last).days} days before {ctx.as_of}",
+        f"check in every {found.every}d + {found.grace}d grace: it was due by {found.due}",
     )
 
 

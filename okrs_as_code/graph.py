@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,6 +26,19 @@ class Graph:
 def period_of(model: Model, period_id: str) -> Period | None:
     custom = model.org.periods.get(period_id) if model.org else None
     return custom or standard_period(period_id)
+
+
+def active_periods(model: Model, as_of: dt.date) -> list[Period]:
+    """Periods that have team files and contain the as-of date, shortest first."""
+    periods = {period_of(model, f.period) for f in model.files if f.period is not None}
+    active = [p for p in periods if p is not None and p.contains(as_of)]
+    return sorted(active, key=lambda p: (p.days, p.id))
+
+
+def current_period(model: Model, as_of: dt.date) -> Period | None:
+    """The shortest active period that has files (2026-Q4 rather than 2026 on 2026-11-20)."""
+    active = active_periods(model, as_of)
+    return active[0] if active else None
 
 
 def build_graph(model: Model) -> Graph:

@@ -177,3 +177,66 @@ def rules(code: str | None, output_format: str) -> None:
         click.echo(catalog.markdown(), nl=False)
     else:
         click.echo(catalog.text(code.upper() if code else None), nl=False)
+
+
+@main.command(
+    "check-in",
+    epilog="\b\nExamples:\n"
+    "  okrs check-in product/creatives-love#setup-time 37 --confidence 0.8\n"
+    '  okrs check-in product/creatives-love#integrations 1 --note "Xero is live" --commit',
+)
+@click.argument("ref")
+@click.argument("value")
+@click.option("--confidence", type=float, help="How sure you are of reaching the target, 0 to 1.")
+@click.option("--note", help="What changed, in a sentence.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The check-in's date (default: the as-of date).",
+)
+@click.option("--commit", is_flag=True, help="Commit the changed file with git.")
+@as_of_option
+@root_option
+@click.pass_context
+def check_in(
+    ctx: click.Context,
+    ref: str,
+    value: str,
+    confidence: float | None,
+    note: str | None,
+    day: dt.datetime | None,
+    commit: bool,
+    as_of: dt.datetime | None,
+    root: Path | None,
+) -> None:
+    """Append a check-in to a key result, leaving the rest of its file exactly as it was.
+
+    REF is team/objective#key-result (the period may be left out: the current period's
+    match wins) or period/team/objective#key-result. VALUE is a number; for a milestone,
+    true, false or the fraction done from 0 to 1. The check-in is refused (exit 1, file
+    untouched) when it would add an error to the file.
+    """
+    from . import checkin
+    from .splice import render_value
+
+    repo = _root(root)
+    request = checkin.Request(
+        ref, value, _as_of(as_of), day.date() if day else None, confidence, note
+    )
+    try:
+        recorded = checkin.check_in(repo, request)
+    except checkin.Refused as refusal:
+        click.echo(f"okrs: check-in refused: {refusal}", err=True)
+        ctx.exit(1)
+    shown = render_value(recorded.fields["value"])
+    click.echo(
+        f"{recorded.path}: {recorded.ref} = {shown} on {recorded.fields['date']} "
+        f"(progress {recorded.progress:.0%})"
+    )
+    if commit:
+        from .gitutil import git
+
+        message = f"Check in {recorded.ref}: {shown}"
+        git(repo, "commit", "--quiet", "-m", message, "--", recorded.path)
+        click.echo(f"committed: {message}")

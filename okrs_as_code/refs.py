@@ -61,13 +61,33 @@ class RefIndex:
 
     def suggest(self, text: str, from_period: str) -> str | None:
         """A did-you-mean for an unresolved reference, written as the user would write it."""
-        close = difflib.get_close_matches(text, self._spellings(from_period), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(text, self.spellings(from_period), n=1, cutoff=0.6)
         return f"did you mean '{close[0]}'?" if close else None
 
-    def _spellings(self, from_period: str) -> list[str]:
+    def spellings(self, from_period: str) -> list[str]:
+        """Every objective and key result, short where it is in ``from_period``."""
         names = []
         for (period, team, objective_id), objective in self.by_key.items():
             base = f"{team}/{objective_id}" if period == from_period else objective.ref
             names.append(base)
             names.extend(f"{base}#{kr.id}" for kr in objective.key_results)
         return names
+
+
+def lookup(index: RefIndex, text: str, current: str | None) -> list[Target]:
+    """Targets a command-line reference names; the period may be left out.
+
+    Without a period the reference resolves to its one match across periods, the current
+    period's when several match; more than one result means it is ambiguous.
+    """
+    ref = parse_ref(text)
+    if ref is None:
+        return []
+    periods = [ref.period] if ref.period else sorted({key[0] for key in index.by_key})
+    found = [
+        target
+        for period in periods
+        if (target := index.resolve(text if ref.period else f"{period}/{text}", period))
+    ]
+    in_current = [t for t in found if t.objective.period == current]
+    return in_current if len(found) > 1 and in_current else found

@@ -11,7 +11,7 @@ from . import assemble, schema
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
-from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, load
+from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, load, parse_bytes
 from .model import Model
 from .positions import PositionIndex
 from .repository import ORG_FILE, team_file_paths
@@ -49,12 +49,23 @@ class Loaded:
     schema_findings: list[Finding]
 
 
-def load_repository(root: Path) -> Loaded:
-    """Read, schema-check and assemble every file; unreadable files become findings."""
-    org_source = load(root, ORG_FILE)
+def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Loaded:
+    """Read, schema-check and assemble every file; unreadable files become findings.
+
+    ``overrides`` gives the text of some files as they would be after an edit, so an edit can
+    be validated before anything is written.
+    """
+    overrides = overrides or {}
+
+    def read(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+        if path in overrides:
+            return parse_bytes(path, overrides[path].encode("utf-8"))
+        return load(root, path, max_bytes)
+
+    org_source = read(ORG_FILE)
     org = assemble.organization(org_source) if org_source.ok else None
     max_bytes = org.policy.limits.max_file_bytes if org else DEFAULT_MAX_FILE_BYTES
-    sources = [org_source, *(load(root, path, max_bytes) for path in team_file_paths(root))]
+    sources = [org_source, *(read(path, max_bytes) for path in team_file_paths(root))]
     findings: list[Finding] = []
     files = []
     for source in sources:
@@ -68,13 +79,18 @@ def load_repository(root: Path) -> Loaded:
     return Loaded(root, sources, model, build_graph(model), findings)
 
 
-def validate(root: Path, as_of: dt.date, only: Iterable[str] | None = None) -> Outcome:
+def validate(
+    root: Path,
+    as_of: dt.date,
+    only: Iterable[str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Outcome:
     """Run every rule over the repository at ``root``.
 
     ``only`` (repository-relative paths) limits the report to diagnostics in those files, except
     when org.yaml is among them: an organisation change can break every team's file.
     """
-    loaded = load_repository(root)
+    loaded = load_repository(root, overrides)
     severities = _severities(loaded)
     context = Context(loaded.model, loaded.graph, as_of, loaded.sources, loaded.schema_findings)
     findings = [

@@ -1,0 +1,177 @@
+"""Recording a check-in: find the key result, check the values, append, validate, write."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import splice, yamlsafe
+from .diagnostics import Severity
+from .errors import OkrsError
+from .files import atomic_write, folder_lock
+from .graph import current_period
+from .model import CheckIn, KeyResult, Kind, Objective
+from .progress import clamp, key_result_progress
+from .refs import Target, lookup
+from .validate import Loaded, load_repository, validate
+
+_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_BOM = b"\xef\xbb\xbf"
+
+
+class Refused(Exception):
+    """The check-in was not recorded; the message says why. The file is untouched."""
+
+
+@dataclass(frozen=True)
+class Request:
+    ref: str
+    value: str
+    as_of: dt.date
+    day: dt.date | None = None
+    confidence: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    path: str
+    ref: str
+    fields: dict[str, object]
+    progress: float
+
+
+def check_in(root: Path, request: Request) -> Recorded:
+    """Append a check-in to a key result's file, or raise :class:`Refused` leaving it untouched."""
+    loaded = load_repository(root)
+    target = _find(loaded, request)
+    path = root / target.objective.where.file
+    with folder_lock(path.parent):
+        # Read again under the lock: another check-in may have landed since the load above.
+        loaded = load_repository(root)
+        target = _find(loaded, request)
+        assert target.key_result is not None
+        fields = _fields(target.objective, target.key_result, request)
+        raw = path.read_bytes()
+        new_text = _appended(loaded, target, fields)
+        _refuse_new_errors(root, target.objective.where.file, new_text, request.as_of)
+        if path.read_bytes() != raw:
+            raise Refused(f"{target.objective.where.file} changed while checking in; try again")
+        data = (_BOM if raw.startswith(_BOM) else b"") + new_text.encode("utf-8")
+        try:
+            atomic_write(path, data)
+        except OSError as error:
+            where = target.objective.where.file
+            raise OkrsError(f"cannot write {where}: {error.strerror or error}") from error
+    kr = target.key_result
+    progress = key_result_progress(_with(kr, fields), request.as_of)
+    return Recorded(target.objective.where.file, target.ref, fields, clamp(progress))
+
+
+def _find(loaded: Loaded, request: Request) -> Target:
+    current = current_period(loaded.model, request.as_of)
+    found = lookup(loaded.graph.index, request.ref, current.id if current else None)
+    if not found:
+        hint = loaded.graph.index.suggest(request.ref, current.id if current else "")
+        raise Refused(f"no key result '{request.ref}'" + (f"; {hint}" if hint else ""))
+    if len(found) > 1:
+        names = ", ".join(target.ref for target in found)
+        raise Refused(f"'{request.ref}' is ambiguous: {names}; add the period")
+    target = found[0]
+    if target.key_result is None:
+        ids = ", ".join(f"#{kr.id}" for kr in target.objective.key_results) or "none"
+        raise Refused(f"'{request.ref}' is an objective; name one of its key results: {ids}")
+    return target
+
+
+def _fields(objective: Objective, kr: KeyResult, request: Request) -> dict[str, object]:
+    day = request.day or request.as_of
+    last = max((c.date for c in kr.check_ins), default=None)
+    if last is not None and day <= last:
+        word = "already has one on" if day == last else "has a later one, on"
+        raise Refused(f"{day}: the key result {word} {last}; check-ins are kept oldest first")
+    if request.confidence is not None and not 0 <= request.confidence <= 1:
+        raise Refused(f"confidence {request.confidence:g} is not between 0 and 1")
+    fields: dict[str, object] = {"date": day.isoformat(), "value": _value(kr, request.value)}
+    if request.confidence is not None:
+        fields["confidence"] = request.confidence
+    if request.note:
+        fields["note"] = request.note
+    return fields
+
+
+def _value(kr: KeyResult, text: str) -> object:
+    text = text.strip()
+    if kr.kind is Kind.MILESTONE:
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        number = _number(text, "a milestone takes true, false or the fraction done from 0 to 1")
+        if not 0 <= number <= 1:
+            raise Refused(f"{text} is not between 0 and 1: a milestone takes the fraction done")
+        return number
+    return _number(text, "the value must be a number")
+
+
+def _number(text: str, why: str) -> int | float:
+    if not _NUMBER.match(text):
+        raise Refused(f"'{text}' is not a number: {why}")
+    number = float(text)
+    if number.is_integer() and re.fullmatch(r"[-+]?[0-9]+", text):
+        return int(text)
+    return number
+
+
+def _appended(loaded: Loaded, target: Target, fields: dict[str, object]) -> str:
+    assert target.key_result is not None
+    source = next(s for s in loaded.sources if s.path == target.objective.where.file)
+    assert source.text is not None
+    try:
+        new_text = splice.add_check_in(source.text, target.key_result.where.pointer, fields)
+        if yamlsafe.parse(new_text) != _expected(source.data, target, fields):
+            raise ValueError("the result would not read back as the old file plus the check-in")
+    except ValueError as error:
+        raise Refused(f"cannot add a check-in to {source.path} safely: {error}") from error
+    return new_text
+
+
+def _expected(data: Any, target: Target, fields: dict[str, object]) -> Any:
+    """The old document with the check-in appended: what the new text must read back as."""
+    assert target.key_result is not None
+    expected = copy.deepcopy(data)
+    node = expected
+    for part in target.key_result.where.pointer:
+        node = node[part]
+    if node.get("check_ins") is None:
+        node["check_ins"] = []
+    node["check_ins"].append(dict(fields))
+    return expected
+
+
+def _refuse_new_errors(root: Path, path: str, new_text: str, as_of: dt.date) -> None:
+    """Refuse when the change adds an error to the file; errors already there do not count."""
+
+    def errors(overrides: dict[str, str] | None) -> Counter[tuple[str, str]]:
+        outcome = validate(root, as_of, [path], overrides)
+        return Counter(
+            (d.code, d.message) for d in outcome.diagnostics if d.severity is Severity.ERROR
+        )
+
+    added = errors({path: new_text}) - errors(None)
+    if added:
+        problems = "; ".join(f"{code} {message}" for code, message in sorted(added))
+        raise Refused(f"the check-in would add an error to {path}: {problems}")
+
+
+def _with(kr: KeyResult, fields: dict[str, object]) -> KeyResult:
+    """The key result as it is after the check-in, for reporting its new progress."""
+    value = fields["value"]
+    number = float(value) if isinstance(value, (bool, int, float)) else 0.0
+    day = dt.date.fromisoformat(str(fields["date"]))
+    check_in = CheckIn(day, number, None, None, kr.where)
+    return dataclasses.replace(kr, check_ins=[*kr.check_ins, check_in])

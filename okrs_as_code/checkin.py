@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import splice, yamlsafe
+from . import snapshot, splice, yamlsafe
+from .cache import Cache
 from .diagnostics import Severity
 from .errors import OkrsError
 from .files import atomic_write, folder_lock
@@ -19,7 +20,9 @@ from .graph import current_period
 from .model import CheckIn, KeyResult, Kind, Objective
 from .progress import clamp, key_result_progress
 from .refs import Target, lookup
-from .validate import Loaded, load_repository, validate
+from .repository import OKRS_DIR
+from .snapshot import Snapshot
+from .validate import Loaded, check, load_focused
 
 _NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _BOM = b"\xef\xbb\xbf"
@@ -47,31 +50,33 @@ class Recorded:
     progress: float
 
 
-def check_in(root: Path, request: Request) -> Recorded:
+def check_in(root: Path, request: Request, cache: Cache | None = None) -> Recorded:
     """Append a check-in to a key result's file, or raise :class:`Refused` leaving it untouched."""
-    loaded = load_repository(root)
-    target = _find(loaded, request)
-    path = root / target.objective.where.file
-    with folder_lock(path.parent):
-        # Read again under the lock: another check-in may have landed since the load above.
-        loaded = load_repository(root)
+    # One writer at a time per repository: two check-ins started together both land.
+    with folder_lock(root / OKRS_DIR):
+        snap = snapshot.take(root)
+        path = _find(load_focused(snap, set(), cache), request).objective.where.file
+        loaded = load_focused(snap, {path}, cache)
         target = _find(loaded, request)
         assert target.key_result is not None
         fields = _fields(target.objective, target.key_result, request)
-        raw = path.read_bytes()
         new_text = _appended(loaded, target, fields)
-        _refuse_new_errors(root, target.objective.where.file, new_text, request.as_of)
-        if path.read_bytes() != raw:
-            raise Refused(f"{target.objective.where.file} changed while checking in; try again")
-        data = (_BOM if raw.startswith(_BOM) else b"") + new_text.encode("utf-8")
-        try:
-            atomic_write(path, data)
-        except OSError as error:
-            where = target.objective.where.file
-            raise OkrsError(f"cannot write {where}: {error.strerror or error}") from error
-    kr = target.key_result
-    progress = key_result_progress(_with(kr, fields), request.as_of)
-    return Recorded(target.objective.where.file, target.ref, fields, clamp(progress))
+        _refuse_new_errors(snap, path, new_text, request.as_of, cache)
+        _write(root / path, snap, path, new_text)
+    progress = key_result_progress(_with(target.key_result, fields), request.as_of)
+    return Recorded(path, target.ref, fields, clamp(progress))
+
+
+def _write(full: Path, snap: Snapshot, path: str, new_text: str) -> None:
+    raw = next(f.content for f in snap.files if f.path == path)
+    assert isinstance(raw, bytes)
+    if full.read_bytes() != raw:
+        raise Refused(f"{path} changed while checking in; try again")
+    data = (_BOM if raw.startswith(_BOM) else b"") + new_text.encode("utf-8")
+    try:
+        atomic_write(full, data)
+    except OSError as error:
+        raise OkrsError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def _find(loaded: Loaded, request: Request) -> Target:
@@ -153,16 +158,18 @@ def _expected(data: Any, target: Target, fields: dict[str, object]) -> Any:
     return expected
 
 
-def _refuse_new_errors(root: Path, path: str, new_text: str, as_of: dt.date) -> None:
+def _refuse_new_errors(
+    snap: Snapshot, path: str, new_text: str, as_of: dt.date, cache: Cache | None
+) -> None:
     """Refuse when the change adds an error to the file; errors already there do not count."""
 
-    def errors(overrides: dict[str, str] | None) -> Counter[tuple[str, str]]:
-        outcome = validate(root, as_of, [path], overrides)
+    def errors(state: Snapshot) -> Counter[tuple[str, str]]:
+        outcome = check(state, as_of, [path], cache)
         return Counter(
             (d.code, d.message) for d in outcome.diagnostics if d.severity is Severity.ERROR
         )
 
-    added = errors({path: new_text}) - errors(None)
+    added = errors(snap.with_text(path, new_text)) - errors(snap)
     if added:
         problems = "; ".join(f"{code} {message}" for code, message in sorted(added))
         raise Refused(f"the check-in would add an error to {path}: {problems}")

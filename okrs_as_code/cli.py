@@ -6,13 +6,16 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import OkrsError
 from .repository import find_root
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -92,6 +95,9 @@ def _rule_list() -> str:
     help="Output format.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--no-cache", is_flag=True, help="Do not read or write the cache (env OKRS_NO_CACHE=1)."
+)
 @as_of_option
 @root_option
 @click.pass_context
@@ -100,6 +106,7 @@ def validate(
     files: tuple[Path, ...],
     output_format: str,
     strict: bool,
+    no_cache: bool,
     as_of: dt.datetime | None,
     root: Path | None,
 ) -> None:
@@ -115,9 +122,25 @@ def validate(
 
     repo = _root(root)
     only = [_relative(repo, path) for path in files] if files else None
-    outcome = run(repo, _as_of(as_of), only)
+    outcome = run(repo, _as_of(as_of), only, cache=None if no_cache else _cache(repo))
     click.echo(REPORTERS[output_format]().render(outcome), nl=False)
     ctx.exit(outcome.exit_code(strict))
+
+
+def _cache(repo: Path) -> Cache | None:
+    """The user's cache, unless OKRS_NO_CACHE is set; OKRS_CACHE_DIR moves it."""
+    from .cache import Cache, toolkit_digest
+    from .schema import SCHEMA_FILES, schema_text
+
+    if os.environ.get("OKRS_NO_CACHE"):
+        return None
+    directory = os.environ.get("OKRS_CACHE_DIR")
+    if not directory:
+        import platformdirs
+
+        directory = platformdirs.user_cache_dir("okrs-as-code")
+    toolkit = toolkit_digest([schema_text(kind) for kind in sorted(SCHEMA_FILES)])
+    return Cache(Path(directory), repo, toolkit)
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -225,7 +248,7 @@ def check_in(
         ref, value, _as_of(as_of), day.date() if day else None, confidence, note
     )
     try:
-        recorded = checkin.check_in(repo, request)
+        recorded = checkin.check_in(repo, request, _cache(repo))
     except checkin.Refused as refusal:
         click.echo(f"okrs: check-in refused: {refusal}", err=True)
         ctx.exit(1)
@@ -240,3 +263,129 @@ def check_in(
         message = f"Check in {recorded.ref}: {shown}"
         git(repo, "commit", "--quiet", "-m", message, "--", recorded.path)
         click.echo(f"committed: {message}")
+
+
+_STYLES: dict[str, dict[str, Any]] = {
+    "good": {"fg": "green"},
+    "warn": {"fg": "yellow"},
+    "bad": {"fg": "red"},
+    "dim": {"dim": True},
+}
+
+
+def _paint(text: str, style: str) -> str:
+    return click.style(text, **_STYLES[style])
+
+
+def _no_paint(text: str, style: str) -> str:
+    return text
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs tree\n  okrs tree --team product --key-results\n"
+    "  okrs tree --period 2026 --as-of 2026-11-20"
+)
+@click.option("--period", help="The period to show (default: the current period).")
+@click.option("--team", help="Only the subtrees holding this team's objectives.")
+@click.option("--key-results", is_flag=True, help="List key results under each objective.")
+@as_of_option
+@root_option
+def tree(
+    period: str | None,
+    team: str | None,
+    key_results: bool,
+    as_of: dt.datetime | None,
+    root: Path | None,
+) -> None:
+    """Show the cascade of a period with progress bars and flags.
+
+    The current period is the shortest one that contains the as-of date and has files.
+    Each objective shows its own progress, or its cascade progress (marked Σ) when
+    objectives are aligned beneath it, its team and its flags: stale, behind, at risk,
+    dropped, achieved, unaligned. Colours compare progress with the time elapsed in the
+    period; NO_COLOR turns them off.
+    """
+    import shutil
+
+    from .tree import TreeOptions
+    from .tree import tree as show
+
+    options = TreeOptions(period, team, key_results, shutil.get_terminal_size().columns)
+    # https://no-color.org: any non-empty NO_COLOR turns colour off; click.echo already leaves
+    # it out when the output is not a terminal.
+    paint = _no_paint if os.environ.get("NO_COLOR") else _paint
+    click.echo(show(_root(root), _as_of(as_of), options, paint), nl=False)
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs report --as-of 2026-11-20\n"
+    '  okrs report >> "$GITHUB_STEP_SUMMARY"\n  okrs report --format json'
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
+@as_of_option
+@root_option
+def report(output_format: str, as_of: dt.datetime | None, root: Path | None) -> None:
+    """Print the weekly digest: progress by team, behind, stale, lowest confidence.
+
+    For every period that contains the as-of date and has files, the current one first:
+    each team's progress (the mean of its objectives' own progress), and the key results
+    that are behind, stale or held with the lowest confidence. The Markdown suits a CI job
+    summary or a chat post and stays under 1 MiB; the JSON has the same content.
+    """
+    from .report import report as digest
+
+    click.echo(digest(_root(root), _as_of(as_of), output_format), nl=False)
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs export --as-of 2026-11-20 > okrs.json\n"
+    "  okrs export --format csv > key-results.csv"
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: the whole model (schema_version 1); csv: one row per key result.",
+)
+@as_of_option
+@root_option
+def export(output_format: str, as_of: dt.datetime | None, root: Path | None) -> None:
+    """Print the whole model, resolved, for other tools.
+
+    JSON holds the organisation, periods, teams and objectives with their parent, children,
+    supporters, own and cascade progress and flags, and their key results with progress,
+    current value, last check-in and check-ins. CSV has one row per key result.
+    """
+    from .export import export as dump
+
+    click.echo(dump(_root(root), _as_of(as_of), output_format), nl=False)
+
+
+@main.command(epilog="\b\nExamples:\n  okrs codeowners\n  okrs codeowners --check")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 when the file is missing or out of date."
+)
+@root_option
+@click.pass_context
+def codeowners(ctx: click.Context, check: bool, root: Path | None) -> None:
+    """Write a CODEOWNERS file from the team owners in okrs/org.yaml.
+
+    Each team's files (/okrs/*/<team>.yaml) then need its owners' review, and okrs/org.yaml
+    (with anything else under okrs/) the root team's. The file is .github/CODEOWNERS when
+    the repository has a .github folder, else CODEOWNERS at its root. A person's `github`
+    name in `people` is used when given; other owners are written as they are.
+    """
+    from .codeowners import codeowners as sync
+
+    result = sync(_root(root), check)
+    click.echo(result.message, nl=not result.message.endswith("\n"))
+    ctx.exit(result.exit_code)

@@ -35,8 +35,8 @@ def _unreadable(path: str, message: str, line: int = 1, column: int = 1) -> Sour
     return SourceFile(path, error=Finding("OKR001", Where(path), message, line=line, column=column))
 
 
-def load(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
-    """Read and parse one file; never raises for anything that is wrong with the file."""
+def read(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes | SourceFile:
+    """A file's bytes, or the unreadable file's OKR001; never raises for a file's problems."""
     full = root / relpath
     try:
         info = os.lstat(full)
@@ -51,10 +51,15 @@ def load(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> S
             return _unreadable(
                 relpath, f"file is {info.st_size} bytes, over the limit of {max_bytes}"
             )
-        raw = full.read_bytes()
+        return full.read_bytes()
     except OSError as error:
         return _unreadable(relpath, f"cannot read file: {error.strerror or error}")
-    return parse_bytes(relpath, raw)
+
+
+def load(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+    """Read and parse one file; never raises for anything that is wrong with the file."""
+    raw = read(root, relpath, max_bytes)
+    return raw if isinstance(raw, SourceFile) else parse_bytes(relpath, raw)
 
 
 def parse_bytes(relpath: str, raw: bytes) -> SourceFile:

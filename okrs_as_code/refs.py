@@ -62,7 +62,14 @@ class RefIndex:
     def suggest(self, text: str, from_period: str) -> str | None:
         """A did-you-mean for an unresolved reference, written as the user would write it."""
         close = difflib.get_close_matches(text, self.spellings(from_period), n=1, cutoff=0.6)
-        return f"did you mean '{close[0]}'?" if close else None
+        if close:
+            return f"did you mean '{close[0]}'?"
+        ref = parse_ref(text)
+        if ref is None:
+            return None
+        period = ref.period or from_period
+        ids = sorted(o for p, t, o in self.by_key if p == period and t == ref.team)
+        return f"team '{ref.team}' has in {period}: {', '.join(ids)}" if ids else None
 
     def spellings(self, from_period: str) -> list[str]:
         """Every objective and key result, short where it is in ``from_period``."""

@@ -6,16 +6,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import assemble, schema
+from . import assemble, schema, snapshot
+from .cache import Cache, skeleton
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
-from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, load, parse_bytes
+from .loader import SourceFile
 from .model import Model
 from .positions import PositionIndex
-from .repository import ORG_FILE, team_file_paths
+from .repository import ORG_FILE
 from .rules import RULES, Context
+from .snapshot import Snapshot
 
 
 @dataclass
@@ -55,28 +58,27 @@ def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Load
     ``overrides`` gives the text of some files as they would be after an edit, so an edit can
     be validated before anything is written.
     """
-    overrides = overrides or {}
+    return _load(snapshot.take(root, overrides))
 
-    def read(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
-        if path in overrides:
-            return parse_bytes(path, overrides[path].encode("utf-8"))
-        return load(root, path, max_bytes)
 
-    org_source = read(ORG_FILE)
-    org = assemble.organization(org_source) if org_source.ok else None
-    max_bytes = org.policy.limits.max_file_bytes if org else DEFAULT_MAX_FILE_BYTES
-    sources = [org_source, *(read(path, max_bytes) for path in team_file_paths(root))]
-    findings: list[Finding] = []
+def _load(snap: Snapshot, skeletons: dict[str, Any] | None = None) -> Loaded:
+    """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton."""
+    skeletons = skeletons or {}
+    sources = [snap.org_source]
+    findings = schema.check("org", ORG_FILE, snap.org_source.data) if snap.org_source.ok else []
     files = []
-    for source in sources:
-        if not source.ok:
+    for raw in snap.team_files:
+        if raw.path in skeletons:
+            files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
             continue
-        is_org = source is org_source
-        findings.extend(schema.check("org" if is_org else "okrs", source.path, source.data))
-        if not is_org:
+        source = raw.parse()
+        sources.append(source)
+        if source.ok:
+            findings.extend(schema.check("okrs", source.path, source.data))
             files.append(assemble.team_file(source))
+    org = snap.org
     model = Model(org, files, dict(org.periods) if org else {})
-    return Loaded(root, sources, model, build_graph(model), findings)
+    return Loaded(snap.root, sources, model, build_graph(model), findings)
 
 
 def validate(
@@ -84,13 +86,56 @@ def validate(
     as_of: dt.date,
     only: Iterable[str] | None = None,
     overrides: dict[str, str] | None = None,
+    cache: Cache | None = None,
 ) -> Outcome:
     """Run every rule over the repository at ``root``.
 
     ``only`` (repository-relative paths) limits the report to diagnostics in those files, except
     when org.yaml is among them: an organisation change can break every team's file.
     """
-    loaded = load_repository(root, overrides)
+    return check(snapshot.take(root, overrides), as_of, only, cache)
+
+
+def check(
+    snap: Snapshot, as_of: dt.date, only: Iterable[str] | None, cache: Cache | None
+) -> Outcome:
+    """:func:`validate` over files already read."""
+    wanted = None if only is None or ORG_FILE in set(only) else set(only)
+    key = snap.digest(as_of.isoformat(), repr(sorted(wanted or [])))
+    cached = cache.outcome(key) if cache else None
+    if cached is not None:
+        return _from_json(cached, as_of)
+    outcome = _outcome(load_focused(snap, wanted, cache), as_of, wanted, len(snap.files))
+    if cache is not None:
+        cache.store_outcome(key, _to_json(outcome))
+    return outcome
+
+
+def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -> Loaded:
+    """The repository with ``wanted`` files in full and the others from their skeletons.
+
+    Skeletons are used only when the cache holds one for every other file, at its current
+    content; otherwise every file is read in full, and the cache learns their skeletons.
+    """
+    known = cache.skeletons() if cache and wanted is not None else {}
+    others = [raw for raw in snap.team_files if raw.path not in (wanted or ())]
+    reusable = {
+        raw.path: known[raw.path][1]
+        for raw in others
+        if known.get(raw.path, ("",))[0] == raw.digest
+    }
+    if wanted is not None and len(reusable) == len(others):
+        return _load(snap, reusable)
+    loaded = _load(snap)
+    if cache is not None:
+        data = {source.path: source.data for source in loaded.sources}
+        cache.store_skeletons(
+            {raw.path: (raw.digest, skeleton(data[raw.path])) for raw in snap.team_files}
+        )
+    return loaded
+
+
+def _outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int) -> Outcome:
     severities = _severities(loaded)
     context = Context(loaded.model, loaded.graph, as_of, loaded.sources, loaded.schema_findings)
     findings = [
@@ -99,7 +144,6 @@ def validate(
         if severities[code] is not Severity.OFF and (loaded.model.org or not rule.needs_org)
         for finding in rule.check(context)
     ]
-    wanted = None if only is None or ORG_FILE in set(only) else set(only)
     if wanted is not None:
         findings = [f for f in findings if f.where.file in wanted]
     positions = PositionIndex({s.path: s.text for s in loaded.sources if s.text is not None})
@@ -107,7 +151,25 @@ def validate(
         {_diagnostic(f, severities[f.code], positions) for f in findings},
         key=Diagnostic.sort_key,
     )
-    return Outcome(diagnostics, len(loaded.sources), as_of)
+    return Outcome(diagnostics, files, as_of)
+
+
+def _to_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "files": outcome.files,
+        "diagnostics": [
+            [d.path, d.line, d.column, d.code, d.severity.value, d.message, d.hint]
+            for d in outcome.diagnostics
+        ],
+    }
+
+
+def _from_json(stored: dict[str, Any], as_of: dt.date) -> Outcome:
+    diagnostics = [
+        Diagnostic(path, line, column, code, Severity(severity), message, hint)
+        for path, line, column, code, severity, message, hint in stored["diagnostics"]
+    ]
+    return Outcome(diagnostics, stored["files"], as_of)
 
 
 def _diagnostic(finding: Finding, severity: Severity, positions: PositionIndex) -> Diagnostic:

@@ -25,6 +25,15 @@ def render(result: Result) -> str:
 RunLine = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets an empty cache folder, never the user's."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("OKRS_CACHE_DIR", str(directory))
+    monkeypatch.delenv("OKRS_NO_CACHE", raising=False)
+    return directory
+
+
 @pytest.fixture
 def run_line() -> RunLine:
     """Invoke `okrs ARGS...`; exceptions propagate, and ``expect`` checks the exit code loudly."""

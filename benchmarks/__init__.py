@@ -1,0 +1,1 @@
+"""Performance benchmark of the okrs toolkit, with a generator of large OKR organisations."""

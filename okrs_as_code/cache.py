@@ -1,0 +1,104 @@
+"""A cache of validation work, keyed by file content, safe to delete and never trusted blindly.
+
+Two things are kept per repository: the outcomes of recent runs, keyed by a digest of every
+input (each file's bytes, the as-of date, the files asked about, the toolkit and its schemas),
+and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
+status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
+changed file then parses that file alone. A cache file that cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import marshal
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .files import atomic_write
+
+_RESULTS_KEPT = 8
+_OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
+Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
+
+
+def toolkit_digest(schema_texts: list[str]) -> str:
+    """What the cache's contents depend on besides the files: this code and its schemas."""
+    digest = hashlib.blake2b(f"{__version__}\0{sys.version}".encode(), digest_size=8)
+    for text in schema_texts:
+        digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def skeleton(data: Any) -> Any:
+    """The part of a team file that rules about other files look at, as plain values."""
+    if not isinstance(data, dict):
+        return None
+    return {
+        "team": _text(data.get("team")),
+        "period": data.get("period") if isinstance(data.get("period"), (str, int)) else None,
+        "objectives": [_objective(o) for o in _list(data.get("objectives")) if isinstance(o, dict)],
+    }
+
+
+def _objective(objective: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {key: _text(objective.get(key)) for key in _OBJECTIVE_KEYS}
+    kept["contributes_to"] = [c for c in _list(objective.get("contributes_to")) if _text(c)]
+    kept["key_results"] = [
+        {"id": kr.get("id")}
+        for kr in _list(objective.get("key_results"))
+        if isinstance(kr, dict) and _text(kr.get("id"))
+    ]
+    return {key: value for key, value in kept.items() if value is not None}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class Cache:
+    """The cache folder of one repository, for one version of the toolkit and its schemas."""
+
+    def __init__(self, directory: Path, repository: Path, toolkit: str) -> None:
+        key = hashlib.blake2b(str(repository.resolve()).encode(), digest_size=8).hexdigest()
+        self.directory = directory / toolkit / key
+
+    def outcome(self, key: str) -> dict[str, Any] | None:
+        found = self._results().get(key)
+        return found if isinstance(found, dict) else None
+
+    def store_outcome(self, key: str, outcome: dict[str, Any]) -> None:
+        results = {k: v for k, v in self._results().items() if k != key}
+        kept = dict(list(results.items())[-(_RESULTS_KEPT - 1) :])
+        kept[key] = outcome
+        self._write("results.json", json.dumps(kept).encode("utf-8"))
+
+    def skeletons(self) -> Skeletons:
+        with contextlib.suppress(Exception):
+            found = marshal.loads((self.directory / "skeletons.marshal").read_bytes())
+            if isinstance(found, dict):
+                return found
+        return {}
+
+    def store_skeletons(self, skeletons: Skeletons) -> None:
+        self._write("skeletons.marshal", marshal.dumps(skeletons))
+
+    def _results(self) -> dict[str, Any]:
+        with contextlib.suppress(Exception):
+            found = json.loads((self.directory / "results.json").read_bytes())
+            if isinstance(found, dict):
+                return found
+        return {}
+
+    def _write(self, name: str, data: bytes) -> None:
+        # A cache that cannot be written (read-only home, full disk) only costs speed.
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.directory / name, data)

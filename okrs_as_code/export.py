@@ -1,0 +1,256 @@
+"""`okrs export`: the whole model, resolved, for other tools: JSON, or CSV by key result.
+
+Progress figures are as of the as-of date: own and cascade progress of every objective, each key
+result's unclamped progress, current value, last check-in and flags. Fractions are rounded to
+four places. Objectives come by period (in date order, longer first), then in file order, so the
+output is the same for the same files and as-of date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .graph import Graph, current_period, period_of
+from .model import CheckIn, Model, Objective, Organization
+from .periods import Period
+from .status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from .validate import Loaded, load_repository
+
+SCHEMA_VERSION = 1
+
+
+def export(root: Path, as_of: dt.date, output_format: str) -> str:
+    """The repository at ``root`` in ``output_format`` (see ``FORMATS``)."""
+    return FORMATS[output_format](load_repository(root), as_of)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _statuses(loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
+    """Every objective's status, by period (in date order, longer first), then file order."""
+    model, graph = loaded.model, loaded.graph
+    periods = {p.id: index for index, p in enumerate(_periods(model))}
+    ordered = sorted(model.objectives(), key=lambda o: periods.get(o.period, len(periods)))
+    return [objective_status(model.org, graph, o, as_of) for o in ordered]
+
+
+# JSON
+
+
+def to_json(loaded: Loaded, as_of: dt.date) -> str:
+    """Organisation, periods, teams and objectives (with key results and check-ins) as JSON."""
+    model, graph = loaded.model, loaded.graph
+    current = current_period(model, as_of)
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "as_of": as_of.isoformat(),
+        "current_period": current.id if current else None,
+        "organization": _organization(model.org),
+        "periods": [_period(p, as_of) for p in _periods(model)],
+        "teams": [_team(model.org, team) for team in (model.org.teams if model.org else {})],
+        "objectives": [_objective(model.org, graph, s) for s in _statuses(loaded, as_of)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _organization(org: Organization | None) -> dict[str, Any] | None:
+    if org is None:
+        return None
+    return {
+        "name": org.name,
+        "root": org.root,
+        "people": org.people,
+        "values": org.values,
+        "metrics": {
+            m.id: {"name": m.name, "unit": m.unit, "owner": m.owner, "definition": m.definition}
+            for m in org.metrics.values()
+        },
+    }
+
+
+def _periods(model: Model) -> list[Period]:
+    """Every period declared in org.yaml or used by a file, in date order."""
+    ids = {f.period for f in model.files if f.period} | set(model.org.periods if model.org else {})
+    found = {p for i in ids if (p := period_of(model, i)) is not None}
+    return sorted(found, key=lambda p: (p.start, -p.days, p.id))
+
+
+def _period(period: Period, as_of: dt.date) -> dict[str, Any]:
+    return {
+        "id": period.id,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "active": period.contains(as_of),
+        "expected": _round(period.elapsed(as_of)),
+    }
+
+
+def _team(org: Organization | None, team_id: str) -> dict[str, Any]:
+    assert org is not None
+    team = org.teams[team_id]
+    return {
+        "id": team.id,
+        "name": team.name,
+        "parent": team.parent,
+        "owners": team.owners,
+        "children": [t.id for t in org.teams.values() if t.parent == team.id],
+        "description": team.description,
+    }
+
+
+def _objective(org: Organization | None, graph: Graph, status: ObjectiveStatus) -> dict[str, Any]:
+    o = status.objective
+    parent = graph.parent.get(o.ref)
+    return {
+        "ref": o.ref,
+        "id": o.id,
+        "team": o.team,
+        "period": o.period,
+        "path": o.where.file,
+        "title": o.title,
+        "owner": o.owner,
+        "owners": owners_of(org, o),
+        "status": o.status.value,
+        "reason": o.reason,
+        "weight": o.weight,
+        "values": o.values,
+        "description": o.description,
+        "score": o.score,
+        "retrospective": o.retrospective,
+        "aligns_to": o.aligns_to,
+        "parent": parent.ref if parent else None,
+        "contributes_to": o.contributes_to,
+        "children": [c.ref for c in graph.children.get(o.ref, [])],
+        "supporters": [s.ref for s in graph.supporters.get(o.ref, [])],
+        "progress": _round(status.own),
+        "cascade_progress": _round(status.cascade),
+        "flags": [flag.replace(" ", "_") for flag in status.flags],
+        "key_results": [_key_result(org, k) for k in status.key_results],
+    }
+
+
+def _key_result(org: Organization | None, status: KeyResultStatus) -> dict[str, Any]:
+    kr = status.key_result
+    keep = {"at_least": kr.keep_at_least, "at_most": kr.keep_at_most}
+    return {
+        "ref": status.ref,
+        "id": kr.id,
+        "title": kr.title,
+        "kind": kr.kind.value,
+        "baseline": kr.baseline,
+        "target": kr.target,
+        "keep": keep if kr.keep_at_least is not None or kr.keep_at_most is not None else None,
+        "unit": kr.unit,
+        "metric": kr.metric,
+        "owner": kr.owner,
+        "owners": owners_of(org, status.objective, kr),
+        "weight": kr.weight,
+        "description": kr.description,
+        "progress": _round(status.progress),
+        "current": status.current,
+        "last_check_in": _date(status.last.date if status.last else None),
+        "confidence": status.confidence,
+        "stale": status.stale is not None,
+        "due": _date(status.stale.due if status.stale else None),
+        "behind": status.behind,
+        "at_risk": status.at_risk,
+        "check_ins": [_check_in(c) for c in kr.check_ins],
+    }
+
+
+def _check_in(check_in: CheckIn) -> dict[str, Any]:
+    return {
+        "date": check_in.date.isoformat(),
+        "value": check_in.value,
+        "confidence": check_in.confidence,
+        "note": check_in.note,
+    }
+
+
+# CSV
+
+CSV_COLUMNS = (
+    "period",
+    "team",
+    "objective",
+    "objective_title",
+    "objective_status",
+    "parent",
+    "key_result",
+    "key_result_title",
+    "kind",
+    "unit",
+    "baseline",
+    "target",
+    "current",
+    "progress",
+    "confidence",
+    "last_check_in",
+    "stale",
+    "behind",
+    "at_risk",
+)
+
+
+def to_csv(loaded: Loaded, as_of: dt.date) -> str:
+    """One row per key result, with its objective, team, period, parent and progress."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for status in _statuses(loaded, as_of):
+        parent = loaded.graph.parent.get(status.objective.ref)
+        for kr in status.key_results:
+            writer.writerow(_csv_row(status.objective, parent.ref if parent else "", kr))
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        value = round(value, 4)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _csv_row(objective: Objective, parent: str, status: KeyResultStatus) -> list[str]:
+    kr = status.key_result
+    values: list[object] = [
+        objective.period,
+        objective.team,
+        objective.ref,
+        objective.title,
+        objective.status.value,
+        parent,
+        status.ref,
+        kr.title,
+        kr.kind.value,
+        kr.unit,
+        kr.baseline,
+        kr.target,
+        status.current,
+        status.progress,
+        status.confidence,
+        status.last.date if status.last else None,
+        status.stale is not None,
+        status.behind,
+        status.at_risk,
+    ]
+    return [_cell(value) for value in values]
+
+
+FORMATS: dict[str, Callable[[Loaded, dt.date], str]] = {"json": to_json, "csv": to_csv}

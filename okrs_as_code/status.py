@@ -1,0 +1,134 @@
+"""Where an objective or key result stands at the as-of date: progress, flags and who to ask.
+
+One place computes the flags (stale, behind, at risk, dropped, achieved) that the tree, the
+report and the export all show, from the arithmetic in ``progress`` and ``cadence``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .cadence import Staleness, staleness
+from .graph import Graph
+from .model import CheckIn, KeyResult, Objective, Organization, Status
+from .progress import (
+    cascade_progress,
+    expected_progress,
+    is_at_risk,
+    is_behind,
+    key_result_progress,
+    latest_check_in,
+    objective_progress,
+)
+
+
+@dataclass(frozen=True)
+class KeyResultStatus:
+    """A key result at the as-of date; ``progress`` is unclamped, as the contract reports it."""
+
+    objective: Objective
+    key_result: KeyResult
+    progress: float
+    expected: float | None  # None when the objective's period is unknown
+    last: CheckIn | None
+    confidence: float | None
+    stale: Staleness | None
+    behind: bool
+    at_risk: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.objective.ref}#{self.key_result.id}"
+
+    @property
+    def current(self) -> float | None:
+        return self.last.value if self.last else None
+
+    @property
+    def flags(self) -> list[str]:
+        named = {"stale": self.stale is not None, "behind": self.behind, "at risk": self.at_risk}
+        return [name for name, on in named.items() if on]
+
+
+@dataclass(frozen=True)
+class ObjectiveStatus:
+    """An objective at the as-of date, with its key results' statuses in file order."""
+
+    objective: Objective
+    own: float
+    cascade: float
+    expected: float | None
+    has_children: bool  # children that are not dropped: only then does cascade differ from own
+    key_results: list[KeyResultStatus]
+
+    @property
+    def flags(self) -> list[str]:
+        if self.objective.status is not Status.ACTIVE:
+            return [self.objective.status.value]
+        # An objective carries a key-result flag when any of its key results does.
+        return [
+            flag
+            for flag in ("stale", "behind", "at risk")
+            if any(flag in kr.flags for kr in self.key_results)
+        ]
+
+
+def latest_confidence(kr: KeyResult, as_of: dt.date) -> float | None:
+    """The confidence of the latest check-in, not after the as-of date, that gives one."""
+    given = [c for c in kr.check_ins if c.date <= as_of and c.confidence is not None]
+    return max(given, key=lambda c: c.date).confidence if given else None
+
+
+def key_result_status(
+    org: Organization | None, graph: Graph, objective: Objective, kr: KeyResult, as_of: dt.date
+) -> KeyResultStatus:
+    """Progress and flags of one key result.
+
+    Behind and at risk are judged only for active objectives: an achieved objective is done and
+    a dropped one is no longer worked on. Staleness needs the organisation's cadence policy.
+    """
+    period = graph.period(objective.period)
+    active = objective.status is Status.ACTIVE
+    stale = staleness(org, objective, kr, period, as_of) if org and period else None
+    return KeyResultStatus(
+        objective=objective,
+        key_result=kr,
+        progress=key_result_progress(kr, as_of),
+        expected=expected_progress(period, as_of) if period else None,
+        last=latest_check_in(kr, as_of),
+        confidence=latest_confidence(kr, as_of),
+        stale=stale,
+        behind=active and period is not None and is_behind(kr, period, as_of),
+        at_risk=active and is_at_risk(kr, as_of),
+    )
+
+
+def objective_status(
+    org: Organization | None, graph: Graph, objective: Objective, as_of: dt.date
+) -> ObjectiveStatus:
+    """Own and cascade progress, and the statuses of the objective's key results."""
+    period = graph.period(objective.period)
+    children = graph.children.get(objective.ref, [])
+    return ObjectiveStatus(
+        objective=objective,
+        own=objective_progress(objective, as_of),
+        cascade=cascade_progress(objective, graph, as_of),
+        expected=expected_progress(period, as_of) if period else None,
+        has_children=any(child.status is not Status.DROPPED for child in children),
+        key_results=[
+            key_result_status(org, graph, objective, kr, as_of) for kr in objective.key_results
+        ],
+    )
+
+
+def owners_of(
+    org: Organization | None, objective: Objective, kr: KeyResult | None = None
+) -> list[str]:
+    """Who answers for it: the key result's owner, else the objective's, else the team's owners."""
+    if kr is not None and kr.owner:
+        return [kr.owner]
+    if objective.owner:
+        return [objective.owner]
+    team = org.teams.get(objective.team) if org else None
+    return list(team.owners) if team else []

@@ -1,0 +1,109 @@
+"""The cache: faster, never wrong, safe to delete or corrupt."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from .conftest import AS_OF, REPO_ROOT, MakeRepo, RunLine
+
+PRODUCT = "okrs/2026-Q4/product.yaml"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    copy = tmp_path / "example"
+    shutil.copytree(REPO_ROOT / "okrs", copy / "okrs")
+    return copy
+
+
+def _report(run_line: RunLine, root: Path, *args: str) -> list[tuple[str, int, str, str]]:
+    result = run_line(
+        ["validate", "--root", str(root), "--as-of", AS_OF, "--format", "json", *args]
+    )
+    return [
+        (d["path"], d["line"], d["code"], d["message"])
+        for d in json.loads(result.stdout)["diagnostics"]
+    ]
+
+
+def test_an_edit_between_runs_is_seen(run_line: RunLine, example: Path, _own_cache: Path) -> None:
+    assert _report(run_line, example) == []
+    assert any(_own_cache.rglob("results.json")), "the first run fills the cache"
+    path = example / PRODUCT
+    text = path.read_text()
+    broken = text.replace("aligns_to: company/number-one-rated", "aligns_to: company/x", 1)
+    path.write_text(broken)
+    assert [d[2] for d in _report(run_line, example)] == ["OKR110"]
+    assert [d[2] for d in _report(run_line, example, PRODUCT)] == ["OKR110"]
+    path.write_text(text)
+    assert _report(run_line, example, PRODUCT) == []
+
+
+def test_a_later_as_of_date_is_not_served_from_the_cache(run_line: RunLine, example: Path) -> None:
+    assert _report(run_line, example) == []
+    later = run_line(["validate", "--root", str(example), "--as-of", "2026-12-20"])
+    assert "OKR301" in later.stdout
+
+
+def test_a_corrupt_cache_is_ignored(run_line: RunLine, example: Path, _own_cache: Path) -> None:
+    assert _report(run_line, example, PRODUCT) == []
+    files = [p for p in _own_cache.rglob("*") if p.is_file()]
+    assert {p.name for p in files} == {"results.json", "skeletons.marshal"}
+    for path in files:
+        path.write_bytes(b"\x00garbage{")
+    assert _report(run_line, example) == []
+    assert _report(run_line, example, PRODUCT) == []
+
+
+def test_no_cache_writes_nothing(run_line: RunLine, example: Path, _own_cache: Path) -> None:
+    _report(run_line, example, "--no-cache")
+    assert not any(_own_cache.iterdir())
+
+
+def _broken_example(example: Path) -> Path:
+    # Problems in several files, of rules that look across files, to compare both paths on.
+    edits = {
+        PRODUCT: ("aligns_to: company/number-one-rated", "aligns_to: marketing/agency-demand"),
+        "okrs/2026-Q4/marketing.yaml": ("status: dropped", "status: active"),
+        "okrs/2026-Q4/company.yaml": ("title:", "titel:"),
+        "okrs/2026-Q4/integrations.yaml": ("aligns_to: product/", "aligns_to: product/x"),
+    }
+    for relative, (old, new) in edits.items():
+        path = example / relative
+        text = path.read_text()
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new, 1))
+    return example
+
+
+def test_one_file_runs_from_skeletons_match_full_runs(
+    run_line: RunLine, example: Path, _own_cache: Path
+) -> None:
+    root = _broken_example(example)
+    full = _report(run_line, root, "--no-cache")
+    assert len({d[0] for d in full}) >= 3
+    team_files = sorted(p.relative_to(root).as_posix() for p in root.glob("okrs/*/*.yaml"))
+    _report(run_line, root)  # fills the skeletons
+    for size in (1, 2):
+        for chosen in combinations(team_files, size):
+            expected = [d for d in full if d[0] in chosen]
+            assert _report(run_line, root, *chosen) == expected, chosen
+
+
+def test_skeletons_follow_changes_in_other_files(run_line: RunLine, make_repo: MakeRepo) -> None:
+    from .conftest import COMPANY, ORG
+    from .conftest import PRODUCT as PRODUCT_TEXT
+
+    root = make_repo(
+        {"okrs/org.yaml": ORG, "okrs/2026-Q4/company.yaml": COMPANY, PRODUCT: PRODUCT_TEXT}
+    )
+    assert _report(run_line, root) == []
+    (root / "okrs/2026-Q4/company.yaml").write_text(
+        (root / "okrs/2026-Q4/company.yaml").read_text().replace("number-one-rated", "top")
+    )
+    assert [d[2] for d in _report(run_line, root, PRODUCT)] == ["OKR110"]

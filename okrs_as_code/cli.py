@@ -389,3 +389,59 @@ def codeowners(ctx: click.Context, check: bool, root: Path | None) -> None:
     result = sync(_root(root), check)
     click.echo(result.message, nl=not result.message.endswith("\n"))
     ctx.exit(result.exit_code)
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs init\n  okrs init our-okrs --name Brightwork --owner @maya"
+)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The organisation's name (default: the folder's name).")
+@click.option("--owner", default="@owner", show_default=True, help="Owner handle of the teams.")
+@as_of_option
+def init(directory: Path | None, name: str | None, owner: str, as_of: dt.datetime | None) -> None:
+    """Start an OKR repository in DIRECTORY (default: here).
+
+    Writes okrs/org.yaml, the current quarter's files for an example root team and one team,
+    the JSON Schemas the files' editor modelines point at, a pre-commit configuration that
+    validates on every commit, and a .gitignore for the built site. Nothing that exists is
+    overwritten: if any of these files is there, nothing is written.
+    """
+    from .init import init as write
+
+    target = (directory or Path.cwd()).resolve()
+    written = write(target, name or target.name, owner, _as_of(as_of))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {target} && okrs validate")
+
+
+@main.command(
+    "new-period",
+    epilog="\b\nExamples:\n  okrs new-period 2027-Q1\n  okrs new-period 2027-Q1 --from 2026-Q4",
+)
+@click.argument("period")
+@click.option(
+    "--from",
+    "source",
+    metavar="PERIOD",
+    help="Carry over this period's active objectives, key results reset to start again.",
+)
+@as_of_option
+@root_option
+def new_period(
+    period: str, source: str | None, as_of: dt.datetime | None, root: Path | None
+) -> None:
+    """Write a file per team for PERIOD; never overwrites an existing file.
+
+    With --from, objectives still active in that period (neither achieved nor dropped) are
+    carried over: each metric key result starts from its last value, check-ins start afresh,
+    finished key results stay behind, and alignments follow their parents when those were
+    carried over too.
+    """
+    from .newperiod import new_period as write
+
+    result = write(_root(root), period, source, _as_of(as_of))
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path in result.skipped:
+        click.echo(f"kept {path} (it exists)")

@@ -187,3 +187,37 @@ def compose(text: str) -> Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes what :func:`parse` reads back the same: text that would resolve to another type
+    in this dialect is quoted, and text of several lines is a literal block. Lists are indented
+    under their key, as people write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Dumper.yaml_implicit_resolvers = _Resolver.yaml_implicit_resolvers
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text.rstrip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
+    scalars = all(isinstance(item, (str, int, float)) and "\n" not in str(item) for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=scalars)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(list, _represent_list)
+
+
+def dump(data: Any) -> str:
+    """YAML text of plain data: block style, with lists of plain values on one line."""
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+    if parse(text) != data:
+        raise ValueError("the data does not read back as written")
+    return text

@@ -135,27 +135,32 @@ class _Loader(_Parser, _Constructor, _Resolver):
 
 
 class AliasBombError(yaml.YAMLError):
-    def __init__(self, node: Node) -> None:
-        super().__init__("aliases expand this document beyond any OKR file's size")
+    def __init__(self, node: Node, problem: str) -> None:
+        super().__init__(problem)
         self.problem_mark = node.start_mark
 
 
 def _check_expansion(root: Node) -> None:
-    """Reject documents whose aliases multiply their size (the "billion laughs")."""
+    """Reject documents whose aliases multiply their size (the "billion laughs") or that
+    contain themselves (an alias inside its own anchor)."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
-        if id(node) in sizes and not done:
-            continue
-        children = _children(node)
         if not done:
+            if id(node) in sizes:
+                continue
+            if id(node) in open_nodes:
+                raise AliasBombError(node, "an alias refers to a node that contains it")
+            open_nodes.add(id(node))
             stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
+            stack.extend((child, False) for child in _children(node))
             continue
-        sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+        open_nodes.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
         if sizes[id(node)] > MAX_EXPANDED_NODES:
-            raise AliasBombError(node)
+            raise AliasBombError(node, "aliases expand this document beyond any OKR file's size")
 
 
 def _children(node: Node) -> list[Node]:

@@ -78,6 +78,13 @@ def test_alias_bomb(run_line: RunLine, repo: Path) -> None:
     assert "aliases expand" in found[0][4]
 
 
+def test_alias_inside_its_own_anchor(run_line: RunLine, repo: Path) -> None:
+    (repo / BAD).write_text("---\n &anchor\nb: *anchor\n")
+    found = _diagnostics(run_line, repo)
+    assert [d[3] for d in found] == ["OKR001", "OKR110"]
+    assert "an alias refers to a node that contains it" in found[0][4]
+
+
 def test_byte_order_mark_and_crlf_are_fine(run_line: RunLine, repo: Path) -> None:
     text = "team: marketing\r\nperiod: 2026-Q4\r\nobjectives: []\r\n"
     (repo / BAD).write_bytes(b"\xef\xbb\xbf" + text.encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -79,8 +80,9 @@ class Organization:
     site: dict[str, str]
     path: str = "okrs/org.yaml"
 
-    @property
+    @functools.cached_property
     def root(self) -> str | None:
+        # Cached: rules ask for it once per objective, and teams do not change after loading.
         roots = [team.id for team in self.teams.values() if team.parent is None]
         return roots[0] if len(roots) == 1 else None
 

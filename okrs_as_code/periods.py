@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ def _month_span(year: int, first: int, last: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
+@functools.cache
 def standard_period(period_id: str) -> Period | None:
     """The period a standard ID names, or None when the ID is not of the standard grammar."""
     match = _STANDARD.match(period_id)

@@ -102,17 +102,16 @@ def check_in_date(ctx: Context) -> Iterator[Finding]:
         period = ctx.period(objective.period)
         for kr in objective.key_results:
             for check_in in kr.check_ins:
-                where = check_in.where.child("date")
                 if check_in.date > ctx.as_of:
                     yield Finding(
                         "OKR303",
-                        where,
+                        check_in.where.child("date"),
                         f"check-in dated {check_in.date}, after the as-of date {ctx.as_of}",
                     )
                 elif period is not None and not period.contains(check_in.date):
                     yield Finding(
                         "OKR303",
-                        where,
+                        check_in.where.child("date"),
                         f"check-in dated {check_in.date} is outside period {period.id} "
                         f"({period.start}..{period.end})",
                     )

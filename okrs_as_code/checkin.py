@@ -22,7 +22,7 @@ from .progress import clamp, key_result_progress
 from .refs import Target, lookup
 from .repository import OKRS_DIR
 from .snapshot import Snapshot
-from .validate import Loaded, check, load_focused
+from .validate import Loaded, load_focused, outcome, with_file
 
 _NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _BOM = b"\xef\xbb\xbf"
@@ -55,16 +55,24 @@ def check_in(root: Path, request: Request, cache: Cache | None = None) -> Record
     # One writer at a time per repository: two check-ins started together both land.
     with folder_lock(root / OKRS_DIR):
         snap = snapshot.take(root)
-        path = _find(load_focused(snap, set(), cache), request).objective.where.file
-        loaded = load_focused(snap, {path}, cache)
+        overview = load_focused(snap, set(), cache)  # other files from their skeletons
+        path = _find(overview, request).objective.where.file
+        loaded = with_file(overview, path, _text(snap, path))
         target = _find(loaded, request)
         assert target.key_result is not None
         fields = _fields(target.objective, target.key_result, request)
         new_text = _appended(loaded, target, fields)
-        _refuse_new_errors(snap, path, new_text, request.as_of, cache)
+        _refuse_new_errors(loaded, path, new_text, request.as_of, len(snap.files))
         _write(root / path, snap, path, new_text)
     progress = key_result_progress(_with(target.key_result, fields), request.as_of)
     return Recorded(path, target.ref, fields, clamp(progress))
+
+
+def _text(snap: Snapshot, path: str) -> str:
+    raw = next(f.content for f in snap.files if f.path == path)
+    if not isinstance(raw, bytes):
+        raise Refused(f"{path} cannot be read")
+    return raw.decode("utf-8-sig")
 
 
 def _write(full: Path, snap: Snapshot, path: str, new_text: str) -> None:
@@ -159,17 +167,17 @@ def _expected(data: Any, target: Target, fields: dict[str, object]) -> Any:
 
 
 def _refuse_new_errors(
-    snap: Snapshot, path: str, new_text: str, as_of: dt.date, cache: Cache | None
+    loaded: Loaded, path: str, new_text: str, as_of: dt.date, files: int
 ) -> None:
     """Refuse when the change adds an error to the file; errors already there do not count."""
 
-    def errors(state: Snapshot) -> Counter[tuple[str, str]]:
-        outcome = check(state, as_of, [path], cache)
+    def errors(state: Loaded) -> Counter[tuple[str, str]]:
+        found = outcome(state, as_of, {path}, files)
         return Counter(
-            (d.code, d.message) for d in outcome.diagnostics if d.severity is Severity.ERROR
+            (d.code, d.message) for d in found.diagnostics if d.severity is Severity.ERROR
         )
 
-    added = errors(snap.with_text(path, new_text)) - errors(snap)
+    added = errors(with_file(loaded, path, new_text)) - errors(loaded)
     if added:
         problems = "; ".join(f"{code} {message}" for code, message in sorted(added))
         raise Refused(f"the check-in would add an error to {path}: {problems}")

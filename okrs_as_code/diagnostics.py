@@ -15,7 +15,7 @@ class Severity(str, Enum):
     OFF = "off"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
     """A place in one YAML file: a JSON-pointer-like path, resolved to line and column on demand.
 
@@ -34,7 +34,7 @@ class Where:
         return Where(self.file, (*self.pointer, name), "key")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule says, before its severity is known and its position is looked up.
 
@@ -49,7 +49,7 @@ class Finding:
     column: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str
     line: int

@@ -24,7 +24,7 @@ class Status(str, Enum):
     DROPPED = "dropped"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cadence:
     """Check-in cadence at one level (policy, team or key result); None where it says nothing."""
 
@@ -32,7 +32,7 @@ class Cadence:
     grace_days: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Team:
     id: str
     name: str
@@ -43,7 +43,7 @@ class Team:
     description: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Metric:
     id: str
     name: str
@@ -53,7 +53,7 @@ class Metric:
     where: Where
 
 
-@dataclass
+@dataclass(slots=True)
 class Limits:
     root_objectives: int = 5
     objectives_per_team: int = 5
@@ -62,7 +62,7 @@ class Limits:
     max_file_bytes: int = 4 * 1024 * 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class Policy:
     cadence: Cadence = field(default_factory=lambda: Cadence(7, 0))
     limits: Limits = field(default_factory=Limits)
@@ -96,7 +96,7 @@ class Organization:
         return chain
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckIn:
     date: dt.date
     value: float
@@ -105,7 +105,7 @@ class CheckIn:
     where: Where
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyResult:
     id: str
     title: str
@@ -124,7 +124,7 @@ class KeyResult:
     description: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Objective:
     id: str
     title: str
@@ -148,7 +148,7 @@ class Objective:
         return f"{self.period}/{self.team}/{self.id}"
 
 
-@dataclass
+@dataclass(slots=True)
 class TeamFile:
     path: str
     team: str | None
@@ -156,7 +156,7 @@ class TeamFile:
     objectives: list[Objective]
 
 
-@dataclass
+@dataclass(slots=True)
 class Model:
     """Everything that could be read, however broken, for rules and views to work on."""
 

@@ -15,7 +15,7 @@ from .cache import Cache, skeleton
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
-from .loader import SourceFile
+from .loader import SourceFile, parse_bytes
 from .model import Model
 from .parallel import parse_many
 from .positions import PositionIndex
@@ -107,6 +107,20 @@ def _load_all(snap: Snapshot, skeletons: dict[str, Any]) -> Loaded:
     return Loaded(snap.root, sources, model, build_graph(model), findings)
 
 
+def with_file(loaded: Loaded, path: str, text: str) -> Loaded:
+    """The repository as it would be with one team file's text replaced (or read in full)."""
+    source = parse_bytes(path, text.encode("utf-8"))
+    sources = [s for s in loaded.sources if s.path != path] + [source]
+    findings = [f for f in loaded.schema_findings if f.where.file != path]
+    files = [f for f in loaded.model.files if f.path != path]
+    if source.ok:
+        findings.extend(schema.check("okrs", path, source.data))
+        files.append(assemble.team_file(source))
+    files.sort(key=lambda f: f.path)
+    model = Model(loaded.model.org, files, loaded.model.periods)
+    return Loaded(loaded.root, sources, model, build_graph(model), findings)
+
+
 def validate(
     root: Path,
     as_of: dt.date,
@@ -161,9 +175,21 @@ def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -
     return loaded
 
 
+def outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int) -> Outcome:
+    """Every rule over a loaded repository, reporting the ``wanted`` files (None: all)."""
+    return _outcome(loaded, as_of, wanted, files)
+
+
 def _outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int) -> Outcome:
     severities = _severities(loaded)
-    context = Context(loaded.model, loaded.graph, as_of, loaded.sources, loaded.schema_findings)
+    context = Context(
+        loaded.model,
+        loaded.graph,
+        as_of,
+        loaded.sources,
+        loaded.schema_findings,
+        None if wanted is None else frozenset(wanted),
+    )
     findings = [
         finding
         for code, rule in RULES.items()

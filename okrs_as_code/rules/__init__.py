@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..diagnostics import Finding, Severity
 from ..graph import Graph
 from ..loader import SourceFile
-from ..model import Model, Organization
+from ..model import Model, Objective, Organization, TeamFile
 from ..periods import Period
 
 
@@ -27,6 +27,16 @@ class Context:
     as_of: dt.date
     sources: list[SourceFile]
     schema_findings: list[Finding]
+    focus: frozenset[str] | None = None  # the files reported on; None: all of them
+
+    def files(self) -> list[TeamFile]:
+        """The team files whose problems are reported: every finding lies in the file of the
+        thing it is about, so rules need look closely only at these."""
+        every = self.model.files
+        return every if self.focus is None else [f for f in every if f.path in self.focus]
+
+    def objectives(self) -> list[Objective]:
+        return [objective for file in self.files() for objective in file.objectives]
 
     @property
     def org(self) -> Organization:

@@ -13,7 +13,7 @@ _GRAMMAR = "a reference is team/objective, period/team/objective, with an option
 
 
 def _aligned(ctx: Context) -> Iterator[tuple[Objective, Target]]:
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         target = ctx.graph.parent.get(objective.ref)
         if target is not None:
             yield objective, target
@@ -34,7 +34,7 @@ def unresolved_alignment(ctx: Context) -> Iterator[Finding]:
 
         aligns_to: company/number-one-rated
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         text = objective.aligns_to
         if not text or ctx.graph.index.resolve(text, objective.period) is not None:
             continue
@@ -69,7 +69,7 @@ def orphan(ctx: Context) -> Iterator[Finding]:
             aligns_to: company/number-one-rated
     """
     root = ctx.org.root
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         if (
             objective.aligns_to is None
             and objective.status is not Status.DROPPED
@@ -160,7 +160,7 @@ def alignment_cycle(ctx: Context) -> Iterator[Finding]:
     """
     reported: set[str] = set()
     by_ref = {o.ref: o for o in ctx.model.objectives()}
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         if objective.aligns_to and _resolves_to_self(ctx, objective):
             yield Finding(
                 "OKR114",
@@ -230,7 +230,7 @@ def unsupported_root(ctx: Context) -> Iterator[Finding]:
         # okrs/2026-Q4/product.yaml
         aligns_to: company/number-one-rated
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         if (
             objective.team != ctx.org.root
             or objective.status is not Status.ACTIVE
@@ -307,7 +307,7 @@ def unresolved_contribution(ctx: Context) -> Iterator[Finding]:
           aligns_to: company/number-one-rated
           contributes_to: [marketing/agency-demand]
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         parent = ctx.graph.parent.get(objective.ref)
         for position, text in enumerate(objective.contributes_to):
             where = objective.where.child("contributes_to", position)

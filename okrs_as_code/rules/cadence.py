@@ -30,7 +30,7 @@ def stale(ctx: Context) -> Iterator[Finding]:
         check_ins:
           - {date: 2026-11-11, value: 48}
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         period = ctx.period(objective.period)
         if period is None:
             continue
@@ -67,7 +67,7 @@ def check_in_order(ctx: Context) -> Iterator[Finding]:
           - {date: 2026-10-06, value: 48}
           - {date: 2026-10-13, value: 45}
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         for kr in objective.key_results:
             for previous, current in zip(kr.check_ins, kr.check_ins[1:], strict=False):
                 if current.date == previous.date:
@@ -98,7 +98,7 @@ def check_in_date(ctx: Context) -> Iterator[Finding]:
         check_ins:
           - {date: 2026-10-06, value: 48}
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         period = ctx.period(objective.period)
         for kr in objective.key_results:
             for check_in in kr.check_ins:

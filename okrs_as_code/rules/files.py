@@ -76,7 +76,7 @@ def file_path(ctx: Context) -> Iterator[Finding]:
         team: product
         period: 2026-Q4
     """
-    for file in ctx.model.files:
+    for file in ctx.files():
         parts = PurePosixPath(file.path).parts
         where = Where(file.path)
         if len(parts) != 3 or parts[0] != "okrs":
@@ -119,7 +119,7 @@ def unknown_team(ctx: Context) -> Iterator[Finding]:
         period: 2026-Q4
     """
     teams = ctx.org.teams
-    for file in ctx.model.files:
+    for file in ctx.files():
         if file.team is not None and file.team not in teams:
             yield Finding(
                 "OKR101",
@@ -174,7 +174,7 @@ def unknown_period(ctx: Context) -> Iterator[Finding]:
         period: 2026-Q4
     """
     declared = ctx.model.org.periods if ctx.model.org else {}
-    for file in ctx.model.files:
+    for file in ctx.files():
         if file.period is not None and ctx.period(file.period) is None:
             spellings = [file.period.upper()] if standard_period(file.period.upper()) else []
             hint = did_you_mean(file.period, [*spellings, *declared])
@@ -213,7 +213,7 @@ def duplicate_id(ctx: Context) -> Iterator[Finding]:
         yield from _repeats(
             [(o.id, o.where) for o in objectives], "objective", "in this team's period"
         )
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         yield from _repeats(
             [(kr.id, kr.where) for kr in objective.key_results],
             "key result",

@@ -32,7 +32,7 @@ def not_measurable(ctx: Context) -> Iterator[Finding]:
           baseline: 50
           target: 30
     """
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         for kr in objective.key_results:
             problem = _measurability_problem(kr)
             if problem:
@@ -74,7 +74,7 @@ def metric_mismatch(ctx: Context) -> Iterator[Finding]:
         unit: leads
     """
     catalogue = ctx.org.metrics
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         for kr in objective.key_results:
             if kr.metric is None:
                 continue
@@ -171,7 +171,7 @@ def unknown_owner_or_value(ctx: Context) -> Iterator[Finding]:
                 f"metric '{metric.id}' is owned by unknown team '{metric.owner}'",
                 did_you_mean(metric.owner, org.teams),
             )
-    for objective in ctx.model.objectives():
+    for objective in ctx.objectives():
         if objective.owner is not None:
             yield from _person(ctx, objective.owner, objective.where.child("owner"))
         for kr in objective.key_results:

@@ -4,7 +4,8 @@
 
 For each size it generates (once, into ``benchmarks/data/``) an organisation of 20, 200 or 2000
 teams, then times every stage several times and reports the minimum, the median and the peak
-memory: the floor (reading the bytes, and ``json.loads`` of the same data stored as JSON),
+memory: the floor (reading the bytes, and ``json.loads`` of the same data stored as JSON, each in a
+fresh process as the okrs commands run),
 ``okrs validate`` cold, warm and on one changed file as pre-commit runs it, ``okrs check-in``,
 and check-jsonschema validating the same files against the project's own schema. Results go to
 standard output and, as a table per size, into ``docs/performance.md``.
@@ -13,7 +14,6 @@ standard output and, as a table per size, into ``docs/performance.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -61,22 +61,13 @@ def organisation(size: str) -> Path:
     return folder
 
 
-def in_process(stage: str, tool: str, repeat: int, work: Callable[[], object]) -> Timing:
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - start)
-    return Timing(stage, tool, seconds)
-
-
 def command(
     stage: str,
     tool: str,
     repeat: int,
     argv: list[str],
     env: dict[str, str],
-    before: Callable[[int], None] | None = None,
+    before: Callable[[int], object] | None = None,
     ok: tuple[int, ...] = (0,),
 ) -> Timing:
     """Time a command in a child process; its peak memory comes from the kernel's accounting."""
@@ -96,6 +87,16 @@ def command(
     return Timing(stage, tool, seconds, peak)
 
 
+def _floor(root: Path, folder: str, work: str) -> list[str]:
+    """A child process doing only ``work`` on every file: the floor, startup included, as the
+    okrs commands it is compared with include theirs."""
+    script = (
+        "import json, pathlib, sys\n"
+        f"for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n    {work}\n"
+    )
+    return [sys.executable, "-c", script, str(root / folder)]
+
+
 def _okrs(*args: str) -> list[str]:
     return [sys.executable, "-m", "okrs_as_code", *args]
 
@@ -103,18 +104,15 @@ def _okrs(*args: str) -> list[str]:
 def measure(size: str, repeat: int) -> list[Timing]:
     root = organisation(size)
     yaml_files = sorted(root.glob("okrs/**/*.yaml"))
-    json_files = sorted(root.glob("json/okrs/**/*.json"))
     cache = Path(tempfile.mkdtemp(prefix="okrs-bench-cache-"))
     env = {**os.environ, "OKRS_CACHE_DIR": str(cache), "OKRS_AS_OF": AS_OF}
     validate = _okrs("validate", "--root", str(root))
     team_file = yaml_files[len(yaml_files) // 2]
     original = team_file.read_bytes()
-    timings = [
-        in_process("floor", "read the bytes", repeat, lambda: [p.read_bytes() for p in yaml_files]),
-        in_process(
-            "floor", "json.loads, same data", repeat,
-            lambda: [json.loads(p.read_bytes()) for p in json_files],
-        ),
+    timings: list[Timing | None] = [
+        command("floor", "read the bytes", repeat, _floor(root, "okrs", "p.read_bytes()"), env),
+        command("floor", "json.loads, same data", repeat,
+                _floor(root, "json/okrs", "json.loads(p.read_bytes())"), env),
         command("validate", "okrs, no cache", repeat, validate, env,
                 before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
         command("validate", "okrs, nothing changed", repeat, validate, env),

@@ -445,3 +445,48 @@ def new_period(
         click.echo(f"wrote {path}")
     for path in result.skipped:
         click.echo(f"kept {path} (it exists)")
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs build --as-of 2026-11-20\n  okrs build --out public --strict"
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the site into (default: site/ in the repository).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Write nothing and fail (exit 1) when there are errors."
+)
+@as_of_option
+@root_option
+@click.pass_context
+def build(
+    ctx: click.Context,
+    out: Path | None,
+    strict: bool,
+    as_of: dt.datetime | None,
+    root: Path | None,
+) -> None:
+    """Write the static site: the cascade, periods, teams, objectives, health and search.
+
+    The site is written even when the model has errors, which its health page lists (files
+    that cannot be read are left out and named there); with --strict it is not, and the
+    command exits 1. Templates in the repository's site_templates/ folder replace the
+    packaged ones file by file. The pages link to each other relatively, so the site works
+    from a web server, under a sub-path, or opened from disk.
+    """
+    from .reporters import REPORTERS
+    from .site.build import build as write_site
+
+    repo = _root(root)
+    summary = write_site(repo, out or repo / "site", _as_of(as_of), strict)
+    counts = f"{summary.errors} error(s), {summary.warnings} warning(s)"
+    if not summary.written:
+        from .validate import Outcome
+
+        outcome = Outcome(summary.diagnostics, 0, _as_of(as_of))
+        click.echo(REPORTERS["text"]().render(outcome), nl=False, err=True)
+        click.echo(f"okrs: site not written: {counts} (--strict)", err=True)
+        ctx.exit(1)
+    click.echo(f"wrote {summary.files} files to {summary.out} ({counts}; see health.html)")

@@ -1,0 +1,236 @@
+"""The whole site's views: cascades per period, teams, the health page and the search index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..diagnostics import Diagnostic, Severity
+from ..graph import active_periods, current_period
+from ..model import Objective, Status
+from ..periods import Period
+from ..selection import periods_with_files
+from ..status import objective_status
+from ..validate import Loaded
+from .pages import Context, objective_view, period_url, team_url, unaligned
+from .render import markdown, percent
+from .views import (
+    CascadeGroup,
+    CascadeNode,
+    Evaluation,
+    HealthView,
+    KeyResultItem,
+    Link,
+    PeriodView,
+    SiteView,
+    TeamView,
+)
+
+
+class Collector:
+    """Builds every view once; an objective's view is shared by every page that shows it."""
+
+    def __init__(self, loaded: Loaded, as_of: dt.date) -> None:
+        self.context = Context(loaded, as_of)
+        self.model = loaded.model
+        self.periods = periods_with_files(self.model)
+        order = {p.id: i for i, p in enumerate(self.periods)}
+        unique: dict[str, Objective] = {}
+        for objective in self.model.objectives():
+            unique.setdefault(objective.ref, objective)  # the first of duplicates (OKR103)
+        self.objectives = sorted(unique.values(), key=lambda o: order.get(o.period, len(order)))
+        self.views = {o.ref: objective_view(self.context, o) for o in self.objectives}
+
+    def site(self, diagnostics: list[Diagnostic]) -> SiteView:
+        org = self.model.org
+        current = current_period(self.model, self.context.as_of)
+        periods = [self.period(p, current) for p in self.periods]
+        name = org.name if org and org.name else "OKRs"
+        title = (org.site.get("title") if org else None) or f"{name} OKRs"
+        return SiteView(
+            title=title,
+            organization=name,
+            as_of=self.context.as_of.isoformat(),
+            current=next((p for p in periods if current and p.id == current.id), None),
+            periods=periods,
+            teams=[self.team(t) for t in self._team_ids()],
+            objectives=[self.views[o.ref] for o in self.objectives],
+            health=self.health(diagnostics, current),
+            search=self.search(),
+        )
+
+    # Periods and their cascades
+
+    def period(self, period: Period, current: Period | None) -> PeriodView:
+        ended = period.end < self.context.as_of
+        return PeriodView(
+            id=period.id,
+            url=period_url(period.id),
+            start=period.start.isoformat(),
+            end=period.end.isoformat(),
+            current=current is not None and period.id == current.id,
+            ended=ended,
+            elapsed=percent(period.elapsed(self.context.as_of)),
+            groups=self.cascade(period),
+            evaluation=self.evaluation(period) if ended else None,
+        )
+
+    def cascade(self, period: Period) -> list[CascadeGroup]:
+        """Top objectives of the period grouped under their context, everything aligned beneath."""
+        in_period = [o for o in self.objectives if o.period == period.id]
+        root = self.model.org.root if self.model.org else None
+        tops = [o for o in in_period if self._parent_period(o) != period.id]
+        tops.sort(key=lambda o: o.team != root)  # stable: file order otherwise
+        seen: set[str] = set()
+        groups: dict[tuple[str, ...], CascadeGroup] = {}
+        for top in tops:
+            chain = self.views[top.ref].breadcrumb
+            key = tuple(link.title + (link.url or "") for link in chain)
+            group = groups.setdefault(key, CascadeGroup(chain, []))
+            group.nodes.append(self._node(top, period, seen))
+        # Objectives in an alignment cycle have parents but no top; show them all the same.
+        left = [self._node(o, period, seen) for o in in_period if o.ref not in seen]
+        if left:
+            groups[("",)] = CascadeGroup([], left)
+        return list(groups.values())
+
+    def _parent_period(self, objective: Objective) -> str | None:
+        target = self.context.graph.parent.get(objective.ref)
+        return target.objective.period if target else None
+
+    def _node(self, objective: Objective, period: Period, seen: set[str]) -> CascadeNode:
+        seen.add(objective.ref)
+        kids = [
+            child
+            for child in self.context.graph.children.get(objective.ref, [])
+            if child.ref not in seen and child.ref in self.views
+        ]
+        return CascadeNode(
+            self.views[objective.ref],
+            [self._node(child, period, seen) for child in kids if child.ref not in seen],
+            objective.period != period.id,
+        )
+
+    def evaluation(self, period: Period) -> Evaluation:
+        views = [self.views[o.ref] for o in self.objectives if o.period == period.id]
+        return Evaluation(
+            scored=[v for v in views if v.score is not None],
+            achieved=[v for v in views if v.status == Status.ACHIEVED.value],
+            dropped=[v for v in views if v.status == Status.DROPPED.value],
+            retrospectives=[v for v in views if v.retrospective],
+        )
+
+    # Teams
+
+    def _team_ids(self) -> list[str]:
+        if self.model.org is not None:
+            return list(self.model.org.teams)
+        return sorted({f.team for f in self.model.files if f.team})
+
+    def _team_link(self, team: str) -> Link:
+        return Link(self.context.team_name(team), team_url(team), team)
+
+    def team(self, team_id: str) -> TeamView:
+        org = self.model.org
+        team = org.teams.get(team_id) if org else None
+        periods = []
+        for period in reversed(self.periods):
+            mine = [
+                self.views[o.ref]
+                for o in self.objectives
+                if (o.team, o.period) == (team_id, period.id)
+            ]
+            if mine:
+                periods.append((Link(period.id, period_url(period.id)), mine))
+        return TeamView(
+            id=team_id,
+            name=self.context.team_name(team_id),
+            url=team_url(team_id),
+            description=markdown(team.description if team else None),
+            owners=[self.context.person(h) for h in (team.owners if team else [])],
+            parent=self._team_link(team.parent) if team and team.parent else None,
+            children=[
+                self._team_link(t.id)
+                for t in (org.teams.values() if org else [])
+                if t.parent == team_id
+            ],
+            periods=periods,
+        )
+
+    # Health
+
+    def health(self, diagnostics: list[Diagnostic], current: Period | None) -> HealthView:
+        active = {p.id for p in active_periods(self.model, self.context.as_of)}
+        live = [o for o in self.objectives if o.period in active]
+        root = self.model.org.root if self.model.org else None
+        stale, behind = self._late(live)
+        return HealthView(
+            orphans=[self.views[o.ref] for o in live if unaligned(self.context, o)],
+            unsupported=[
+                self.views[o.ref]
+                for o in live
+                if o.team == root
+                and o.status is not Status.DROPPED
+                and not self.context.graph.supporters.get(o.ref)
+            ],
+            stale=stale,
+            behind=behind,
+            teams_without=self._teams_without(current),
+            left_out=sorted(s.path for s in self.context.loaded.sources if not s.ok),
+            diagnostics=diagnostics,
+            errors=sum(d.severity is Severity.ERROR for d in diagnostics),
+            warnings=sum(d.severity is Severity.WARNING for d in diagnostics),
+        )
+
+    def _late(self, live: list[Objective]) -> tuple[list[KeyResultItem], list[KeyResultItem]]:
+        stale: list[KeyResultItem] = []
+        behind: list[KeyResultItem] = []
+        context = self.context
+        for objective in live:
+            status = objective_status(context.org, context.graph, objective, context.as_of)
+            view = self.views[objective.ref]
+            for kr in status.key_results:
+                item = KeyResultItem(kr.key_result.title, view.url, view.team_name, view.period, "")
+                if kr.stale is not None:
+                    last = "no check-in" if not kr.stale.checked_in else f"last {kr.stale.last}"
+                    stale.append(_with(item, f"{last}; due {kr.stale.due}"))
+                if kr.behind:
+                    expected = percent(kr.expected or 0.0)
+                    behind.append(_with(item, f"{percent(kr.progress)} of an expected {expected}"))
+        return stale, behind
+
+    def _teams_without(self, current: Period | None) -> list[Link]:
+        if current is None:
+            return []
+        busy = {
+            o.team
+            for o in self.objectives
+            if o.period == current.id and o.status is not Status.DROPPED
+        }
+        return [self._team_link(t) for t in self._team_ids() if t not in busy]
+
+    # Search
+
+    def search(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = []
+        for view in self.views.values():
+            if view.url is None:
+                continue
+            where = f"{view.team_name} · {view.period}"
+            entries.append(
+                {"kind": "objective", "title": view.title, "where": where, "url": view.url}
+            )
+            entries.extend(
+                {
+                    "kind": "key result",
+                    "title": kr.title,
+                    "where": f"{where} · {view.title}",
+                    "url": f"{view.url}#kr-{kr.id}",
+                }
+                for kr in view.key_results
+            )
+        return entries
+
+
+def _with(item: KeyResultItem, detail: str) -> KeyResultItem:
+    return KeyResultItem(item.title, item.url, item.team, item.period, detail)

@@ -1,0 +1,232 @@
+"""From the model and its statuses to the site's view models (``views``).
+
+Figures come from ``status``, as in ``okrs tree``, ``okrs report`` and ``okrs export``, so the
+site shows the same numbers. Pages exist only for ids that match the id patterns, so every
+output path stays inside the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..graph import Graph
+from ..model import KeyResult, Kind, Objective, Organization, Status
+from ..refs import Target
+from ..status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from ..validate import Loaded
+from . import svg
+from .render import goal, markdown, number, percent, safe_ids, with_unit
+from .views import CheckInView, KeyResultView, Link, ObjectiveView
+
+
+def objective_url(objective: Objective) -> str | None:
+    parts = (objective.period, objective.team, objective.id)
+    return "objectives/{}/{}/{}.html".format(*parts) if safe_ids(*parts) else None
+
+
+def team_url(team: str) -> str | None:
+    return f"teams/{team}.html" if safe_ids("x", team) else None
+
+
+def period_url(period: str) -> str | None:
+    return f"periods/{period}.html" if safe_ids(period) else None
+
+
+@dataclass
+class Context:
+    """What every view builder needs: the loaded repository and the as-of date."""
+
+    loaded: Loaded
+    as_of: dt.date
+
+    @property
+    def org(self) -> Organization | None:
+        return self.loaded.model.org
+
+    @property
+    def graph(self) -> Graph:
+        return self.loaded.graph
+
+    def team_name(self, team: str) -> str:
+        known = self.org.teams.get(team) if self.org else None
+        return known.name if known and known.name else team
+
+    def person(self, handle: str) -> str:
+        name = (self.org.people or {}).get(handle) if self.org else None
+        return f"{name} ({handle})" if name and name != handle else handle
+
+    def edit_url(self, path: str) -> str | None:
+        site = self.org.site if self.org else {}
+        repo = site.get("repo_url", "").rstrip("/")
+        if not repo.lower().startswith(("https://", "http://")):
+            return None
+        return f"{repo}/edit/{site.get('branch') or 'main'}/{path}"
+
+
+def link_to(context: Context, target: Target) -> Link:
+    objective = target.objective
+    detail = f"{context.team_name(objective.team)} · {objective.period}"
+    if target.key_result is not None:
+        detail += f" · key result: {target.key_result.title}"
+    return Link(objective.title, objective_url(objective), detail)
+
+
+def objective_view(context: Context, objective: Objective) -> ObjectiveView:
+    """An objective with everything its page shows."""
+    status = objective_status(context.org, context.graph, objective, context.as_of)
+    view = _summary(context, status)
+    view.breadcrumb = _breadcrumb(context, objective)
+    view.children = [
+        link_to(context, Target(c)) for c in context.graph.children.get(objective.ref, [])
+    ]
+    view.supports = _supports(context, objective)
+    view.supported_by = _supported_by(context, objective)
+    view.key_results = [_key_result(context, kr) for kr in status.key_results]
+    return view
+
+
+def _summary(context: Context, status: ObjectiveStatus) -> ObjectiveView:
+    o = status.objective
+    return ObjectiveView(
+        ref=o.ref,
+        id=o.id,
+        title=o.title,
+        team=o.team,
+        team_name=context.team_name(o.team),
+        team_url=team_url(o.team),
+        period=o.period,
+        period_url=period_url(o.period) if context.graph.period(o.period) else None,
+        url=objective_url(o),
+        status=o.status.value,
+        owners=[context.person(h) for h in owners_of(context.org, o)],
+        own=_clamp(status.own),
+        own_percent=percent(status.own),
+        cascade=_clamp(status.cascade),
+        cascade_percent=percent(status.cascade),
+        has_children=status.has_children,
+        flags=status.flags + (["unaligned"] if unaligned(context, o) else []),
+        path=o.where.file,
+        edit_url=context.edit_url(o.where.file),
+        description=markdown(o.description),
+        values=[(context.org.values or {}).get(v, v) if context.org else v for v in o.values],
+        reason=o.reason,
+        score=number(o.score) if o.score is not None else None,
+        retrospective=markdown(o.retrospective),
+    )
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def unaligned(context: Context, objective: Objective) -> bool:
+    """An objective of a team other than the root's with no parent (as ``okrs tree`` marks it)."""
+    root = context.org.root if context.org else None
+    return (
+        root is not None
+        and objective.team != root
+        and objective.status is not Status.DROPPED
+        and objective.ref not in context.graph.parent
+    )
+
+
+def _breadcrumb(context: Context, objective: Objective) -> list[Link]:
+    """The chain of parents up to the root objective, outermost first (cycles cut)."""
+    chain: list[Link] = []
+    seen = {objective.ref}
+    target = context.graph.parent.get(objective.ref)
+    while target is not None and target.objective.ref not in seen:
+        chain.append(link_to(context, target))
+        seen.add(target.objective.ref)
+        target = context.graph.parent.get(target.objective.ref)
+    return chain[::-1]
+
+
+def _supports(context: Context, objective: Objective) -> list[Link]:
+    """The objectives and key results this one names in ``contributes_to``."""
+    found = []
+    for text in objective.contributes_to:
+        target = context.graph.index.resolve(text, objective.period)
+        if target is not None and target.objective is not objective:
+            found.append(link_to(context, target))
+    return found
+
+
+def _supported_by(context: Context, objective: Objective) -> list[Link]:
+    """Objectives (not dropped) that name this one, or one of its key results, in contributes_to."""
+    found = []
+    for other in context.graph.supporters.get(objective.ref, []):
+        for text in other.contributes_to:
+            target = context.graph.index.resolve(text, other.period)
+            if target is not None and target.objective is objective:
+                found.append(_named_by(context, other, target))
+    return found
+
+
+def _named_by(context: Context, other: Objective, target: Target) -> Link:
+    link = link_to(context, Target(other))
+    if target.key_result is None:
+        return link
+    return Link(link.title, link.url, f"{link.detail} · for: {target.key_result.title}")
+
+
+def _key_result(context: Context, status: KeyResultStatus) -> KeyResultView:
+    kr = status.key_result
+    return KeyResultView(
+        ref=status.ref,
+        id=kr.id,
+        title=kr.title,
+        kind=kr.kind.value,
+        owners=[context.person(h) for h in owners_of(context.org, status.objective, kr)],
+        baseline=with_unit(number(kr.baseline), kr.unit) if kr.kind is Kind.METRIC else "—",
+        goal=goal(kr),
+        current=with_unit(number(status.current), kr.unit),
+        progress=_clamp(status.progress),
+        percent=percent(status.progress),
+        flags=status.flags,
+        confidence=number(status.confidence) if status.confidence is not None else None,
+        last_check_in=status.last.date.isoformat() if status.last else None,
+        description=markdown(kr.description),
+        check_ins=[
+            CheckInView(
+                c.date.isoformat(),
+                with_unit(number(c.value), kr.unit),
+                number(c.confidence) if c.confidence is not None else None,
+                c.note,
+            )
+            for c in sorted(kr.check_ins, key=lambda c: c.date)
+        ],
+        chart=_chart(context, status),
+        aligned=[
+            link_to(context, Target(c))
+            for c in context.graph.children.get(status.objective.ref, [])
+            if context.graph.parent[c.ref].key_result is kr
+        ],
+    )
+
+
+def _chart(context: Context, status: KeyResultStatus) -> Markup:
+    kr = status.key_result
+    seen = sorted((c for c in kr.check_ins if c.date <= context.as_of), key=lambda c: c.date)
+    points = [
+        svg.Point(c.date, c.value, f"{c.date}: {with_unit(number(c.value), kr.unit)}") for c in seen
+    ]
+    period = context.graph.period(status.objective.period)
+    days = [p.date for p in points] or [context.as_of]
+    start, end = (period.start, period.end) if period else (min(days), max(days))
+    target, baseline = _levels(kr)
+    return Markup(svg.chart(points, start, end, target, baseline, kr.title))
+
+
+def _levels(kr: KeyResult) -> tuple[float | None, float | None]:
+    """The target line and baseline line a key result's chart draws."""
+    if kr.kind is Kind.METRIC:
+        return kr.target, kr.baseline
+    if kr.kind is Kind.MILESTONE:
+        return 1.0, None
+    if kr.kind is Kind.KEEP:
+        return (kr.keep_at_least if kr.keep_at_least is not None else kr.keep_at_most), None
+    return None, None

@@ -1,0 +1,83 @@
+"""Text for the site: Markdown descriptions made safe, numbers as people write them, safe paths.
+
+Descriptions are CommonMark with raw HTML off; a link keeps its target only when it is relative,
+``http(s):`` or ``mailto:`` (anything else, ``javascript:`` included, stays text), and images
+are off, since a picture from elsewhere would be a request leaving the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..model import KeyResult, Kind
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+PERIOD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+
+
+def safe_link(url: str) -> bool:
+    """Relative links and http(s):, mailto: ones; never javascript:, data: and the like."""
+    text = url.strip()
+    if any(ord(c) < 32 for c in text) or text.startswith("//") or text.startswith("\\"):
+        return False
+    if not _SCHEME.match(text):
+        return True
+    return text.lower().startswith(_SAFE_SCHEMES)
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")
+    md.validateLink = safe_link  # type: ignore[method-assign]
+    return md
+
+
+_MD = _markdown()
+
+
+def markdown(text: str | None) -> Markup:
+    """A description as safe HTML (empty when there is none)."""
+    return Markup(_MD.render(text)) if text else Markup("")
+
+
+def number(value: float | None) -> str:
+    """A value as written in YAML: 3420, 4.69, 99.95 (never 3.42e+03); a dash when absent."""
+    if value is None:
+        return "—"
+    text = f"{round(value, 4):f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    if not unit or text == "—":
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def percent(fraction: float) -> str:
+    """A clamped fraction as a whole percentage: 0.523 -> "52%"."""
+    return f"{round(min(1.0, max(0.0, fraction)) * 100)}%"
+
+
+def goal(kr: KeyResult) -> str:
+    """What the key result aims at, in words: "30 min", "keep ≥ 99.9%", "done"."""
+    if kr.kind is Kind.METRIC:
+        return with_unit(number(kr.target), kr.unit)
+    if kr.kind is Kind.KEEP:
+        if kr.keep_at_least is not None:
+            return "keep ≥ " + with_unit(number(kr.keep_at_least), kr.unit)
+        return "keep ≤ " + with_unit(number(kr.keep_at_most), kr.unit)
+    if kr.kind is Kind.MILESTONE:
+        return "done"
+    return "—"
+
+
+def safe_ids(*parts: str) -> bool:
+    """Whether an output path may be built from these ids: the first a period, the rest ids."""
+    first, *rest = parts
+    return bool(PERIOD_ID.match(first)) and all(ID.match(part) for part in rest)

@@ -1,0 +1,121 @@
+"""Check-in charts as inline SVG, drawn in Python so the site needs no JavaScript to show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+WIDTH = 320
+HEIGHT = 120
+PAD_X = 36
+PAD_Y = 14
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: float
+    label: str  # what a reader sees for this check-in, such as "2026-11-16: 38 min"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps dates and values to the chart's coordinates."""
+
+    first: dt.date
+    last: dt.date
+    low: float
+    high: float
+
+    def x(self, day: dt.date) -> float:
+        span = (self.last - self.first).days or 1
+        return PAD_X + (day - self.first).days / span * (WIDTH - 2 * PAD_X)
+
+    def y(self, value: float) -> float:
+        span = (self.high - self.low) or 1.0
+        return HEIGHT - PAD_Y - (value - self.low) / span * (HEIGHT - 2 * PAD_Y)
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _short(value: float) -> str:
+    text = f"{round(value, 4):f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def scale_for(points: list[Point], start: dt.date, end: dt.date, levels: list[float]) -> Scale:
+    """A scale that holds the period, every point and every level line (target, baseline)."""
+    days = [p.date for p in points]
+    values = [p.value for p in points] + levels
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if low == high:
+        low, high = low - 1, high + 1
+    return Scale(min([start, *days]), max([end, *days]), low, high)
+
+
+def chart(
+    points: list[Point],
+    start: dt.date,
+    end: dt.date,
+    target: float | None,
+    baseline: float | None,
+    title: str,
+) -> str:
+    """The chart of one key result's check-ins, with its target (and baseline) as lines.
+
+    Every piece of text is escaped, so a title or note can never become markup.
+    """
+    label = escape(f"Check-ins of {title}")
+    head = (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-label="{label}">'
+        f"<title>{label}</title>"
+    )
+    frame = (
+        f'<rect class="frame" x="{PAD_X}" y="{PAD_Y}" width="{WIDTH - 2 * PAD_X}" '
+        f'height="{HEIGHT - 2 * PAD_Y}"/>'
+    )
+    if not points:
+        empty = (
+            f'<text class="empty" x="{WIDTH // 2}" y="{HEIGHT // 2}" '
+            'text-anchor="middle">No check-ins yet</text>'
+        )
+        return head + frame + empty + "</svg>"
+    levels = [v for v in (target, baseline) if v is not None]
+    scale = scale_for(points, start, end, levels)
+    parts = [head, frame]
+    if baseline is not None:
+        parts.append(_level(scale, baseline, "baseline"))
+    if target is not None:
+        parts.append(_level(scale, target, "target"))
+    parts.append(_line(scale, points))
+    parts.extend(_dot(scale, point) for point in points)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _level(scale: Scale, value: float, kind: str) -> str:
+    y = _num(scale.y(value))
+    text = escape(f"{kind} {_short(value)}")
+    return (
+        f'<line class="{kind}" x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{y}" y2="{y}"/>'
+        f'<text class="{kind}-label" x="{WIDTH - PAD_X + 2}" y="{y}" '
+        f'dominant-baseline="middle">{escape(_short(value))}</text>'
+        f"<desc>{text}</desc>"
+    )
+
+
+def _line(scale: Scale, points: list[Point]) -> str:
+    coords = " ".join(f"{_num(scale.x(p.date))},{_num(scale.y(p.value))}" for p in points)
+    return f'<polyline class="line" points="{coords}"/>'
+
+
+def _dot(scale: Scale, point: Point) -> str:
+    return (
+        f'<circle class="dot" cx="{_num(scale.x(point.date))}" cy="{_num(scale.y(point.value))}" '
+        f'r="3"><title>{escape(point.label)}</title></circle>'
+    )

@@ -490,3 +490,4 @@ def build(
         click.echo(f"okrs: site not written: {counts} (--strict)", err=True)
         ctx.exit(1)
     click.echo(f"wrote {summary.files} files to {summary.out} ({counts}; see health.html)")
+    click.echo(f"open {summary.out / 'index.html'} in a browser")

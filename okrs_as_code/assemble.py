@@ -191,6 +191,9 @@ def _objective(raw: dict[str, Any], team: str, period: str, where: Where) -> Obj
 
 
 def _key_result(raw: dict[str, Any], where: Where) -> KeyResult:
+    if len(raw) == 1:
+        # Only an id: most often a cached skeleton of a file not being reported on.
+        return KeyResult(id=raw["id"], title=raw["id"], kind=Kind.UNMEASURABLE, where=where)
     keep = _dict(raw.get("keep"))
     kr = KeyResult(
         id=raw["id"],

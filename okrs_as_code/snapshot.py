@@ -5,6 +5,7 @@ Digests key the cache: a file whose bytes did not change needs no parsing to be 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ class RawFile:
     path: str
     content: bytes | SourceFile  # the bytes, or the unreadable file's OKR001
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         if isinstance(self.content, SourceFile):
             assert self.content.error is not None

@@ -16,10 +16,12 @@ from typing import Any
 
 import jinja2
 
+from .. import snapshot
 from ..diagnostics import Diagnostic
 from ..export import to_json
 from ..resources import shipped_dir
-from ..validate import load_repository, validate
+from ..validate import load_focused
+from ..validate import outcome as checked
 from .collect import Collector
 from .views import SiteView
 
@@ -73,11 +75,12 @@ def build(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> Summar
     The site is written even when the model has errors (the health page lists them); with
     ``strict`` it is not, and the summary says so.
     """
-    outcome = validate(root, as_of)
+    snap = snapshot.take(root)
+    loaded = load_focused(snap, None, None)  # read once, for the checks and the pages alike
+    outcome = checked(loaded, as_of, None, len(snap.files))
     summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     if strict and outcome.errors:
         return summary
-    loaded = load_repository(root)
     site = Collector(loaded, as_of).site(outcome.diagnostics)
     files = render_pages(environment(root / USER_TEMPLATES), site)
     files["okrs.json"] = to_json(loaded, as_of).encode("utf-8")

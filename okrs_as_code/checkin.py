@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import re
@@ -10,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from . import snapshot, splice, yamlsafe
 from .cache import Cache
@@ -148,6 +149,8 @@ def _appended(loaded: Loaded, target: Target, fields: dict[str, object]) -> str:
         new_text = splice.add_check_in(source.text, target.key_result.where.pointer, fields)
         if yamlsafe.parse(new_text) != _expected(source.data, target, fields):
             raise ValueError("the result would not read back as the old file plus the check-in")
+    except yaml.YAMLError as error:
+        raise Refused(f"cannot add a check-in to {source.path} safely: {error}") from error
     except ValueError as error:
         raise Refused(f"cannot add a check-in to {source.path} safely: {error}") from error
     return new_text
@@ -156,7 +159,7 @@ def _appended(loaded: Loaded, target: Target, fields: dict[str, object]) -> str:
 def _expected(data: Any, target: Target, fields: dict[str, object]) -> Any:
     """The old document with the check-in appended: what the new text must read back as."""
     assert target.key_result is not None
-    expected = copy.deepcopy(data)
+    expected = _unshared(data)
     node = expected
     for part in target.key_result.where.pointer:
         node = node[part]
@@ -164,6 +167,18 @@ def _expected(data: Any, target: Target, fields: dict[str, object]) -> Any:
         node["check_ins"] = []
     node["check_ins"].append(dict(fields))
     return expected
+
+
+def _unshared(data: Any) -> Any:
+    """A copy in which no list or mapping is shared. An alias (`check_ins: *done`) reads as
+    the anchored object itself, and ``copy.deepcopy`` keeps that sharing, so the expected
+    document would gain the check-in in every place the alias points to, and a check-in on one
+    key result could silently land on another too."""
+    if isinstance(data, dict):
+        return {key: _unshared(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_unshared(item) for item in data]
+    return data
 
 
 def _refuse_new_errors(

@@ -98,6 +98,11 @@ def _rule_list() -> str:
 @click.option(
     "--no-cache", is_flag=True, help="Do not read or write the cache (env OKRS_NO_CACHE=1)."
 )
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Fail only on diagnostics that are new compared with this git revision.",
+)
 @as_of_option
 @root_option
 @click.pass_context
@@ -107,6 +112,7 @@ def validate(
     output_format: str,
     strict: bool,
     no_cache: bool,
+    base: str | None,
     as_of: dt.datetime | None,
     root: Path | None,
 ) -> None:
@@ -122,6 +128,13 @@ def validate(
 
     repo = _root(root)
     only = [_relative(repo, path) for path in files] if files else None
+    if base is not None:
+        from .baseline import compare
+        from .reporters import render_against_base
+
+        compared = compare(repo, _as_of(as_of), only, base)
+        click.echo(render_against_base(output_format, compared), nl=False)
+        ctx.exit(compared.only_new.exit_code(strict))
     outcome = run(repo, _as_of(as_of), only, cache=None if no_cache else _cache(repo))
     click.echo(REPORTERS[output_format]().render(outcome), nl=False)
     ctx.exit(outcome.exit_code(strict))
@@ -491,3 +504,58 @@ def build(
         ctx.exit(1)
     click.echo(f"wrote {summary.files} files to {summary.out} ({counts}; see health.html)")
     click.echo(f"open {summary.out / 'index.html'} in a browser")
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs history product/creatives-love\n"
+    "  okrs history 2026-Q4/product/creatives-love#setup-time --format json"
+)
+@click.argument("ref")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@root_option
+def history(ref: str, output_format: str, root: Path | None) -> None:
+    """Show the timeline of an objective or key result from git history.
+
+    REF is team/objective[#key-result], with or without its period. For each commit that
+    changed it: the date, short hash, author and subject, and what changed in words. Identity
+    follows the IDs, so moving a file or reordering a list does not break the timeline.
+    """
+    from .history import RENDERERS
+    from .history import history as timeline
+
+    full_ref, entries = timeline(_root(root), ref)
+    click.echo(RENDERERS[output_format](full_ref, entries), nl=False)
+
+
+@main.command(
+    epilog="\b\nExamples:\n  okrs diff HEAD~1\n"
+    '  okrs diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"'
+)
+@click.argument("rev1")
+@click.argument("rev2", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown suits a pull-request comment or job summary).",
+)
+@root_option
+def diff(rev1: str, rev2: str | None, output_format: str, root: Path | None) -> None:
+    """Show what changed in the OKRs between two revisions (REV2: the working tree).
+
+    Objectives and key results added, removed or re-aligned, titles, targets (raised or
+    lowered, easier or harder), baselines, check-ins and status changes, each named by its
+    full reference and title.
+    """
+    from .diff import diff as compare
+
+    click.echo(compare(_root(root), rev1, rev2, output_format), nl=False)

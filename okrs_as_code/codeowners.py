@@ -85,7 +85,7 @@ def render(loaded: Loaded) -> str:
     owners = _owners(org, org.root, names) if org.root else []
     lines.append(_rule("/okrs/", owners))
     lines.append(_rule(f"/{ORG_FILE}", owners))
-    for team in sorted(t for t in org.teams if _ID.match(t)):
+    for team in sorted(t for t in org.teams if _ID.fullmatch(t)):
         lines.append(_rule(f"/okrs/*/{team}.yaml", _owners(org, team, names)))
     return "\n".join(lines) + "\n"
 
@@ -100,7 +100,7 @@ def _owners(org: Organization, team_id: str, names: dict[str, str]) -> list[str]
     for candidate in [team_id, *org.ancestors(team_id)]:
         team = org.teams.get(candidate)
         written = [names.get(o, o) for o in (team.owners if team else [])]
-        safe = list(dict.fromkeys(o for o in written if _OWNER.match(o)))
+        safe = list(dict.fromkeys(o for o in written if _OWNER.fullmatch(o)))
         if safe:
             return safe
     return []
@@ -112,6 +112,6 @@ def _github_names(data: Any) -> dict[str, str]:
     names = {}
     for handle, person in (people if isinstance(people, dict) else {}).items():
         github = person.get("github") if isinstance(person, dict) else None
-        if isinstance(handle, str) and isinstance(github, str) and _GITHUB.match(github):
+        if isinstance(handle, str) and isinstance(github, str) and _GITHUB.fullmatch(github):
             names[handle] = f"@{github}"
     return names

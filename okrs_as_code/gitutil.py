@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OkrsError
@@ -21,6 +22,7 @@ _KEPT = (
     "GIT_ASKPASS",
     "GIT_CONFIG_GLOBAL",
     "GIT_CONFIG_NOSYSTEM",
+    "GIT_CEILING_DIRECTORIES",
 )
 _KEPT_PREFIXES = ("GIT_AUTHOR_", "GIT_COMMITTER_", "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
 
@@ -49,3 +51,150 @@ def git(cwd: Path, *args: str) -> str:
         message = result.stderr.strip() or result.stdout.strip()
         raise OkrsError(f"git {args[0]} failed: {message}")
     return result.stdout
+
+
+def git_bytes(cwd: Path, *args: str) -> bytes:
+    """Run git and return its standard output as bytes (file contents, ``-z`` listings)."""
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, env=clean_env(), capture_output=True)
+    except FileNotFoundError as error:
+        raise OkrsError("git is not installed or not on PATH") from error
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise OkrsError(f"git {args[0]} failed: {message}")
+    return result.stdout
+
+
+def prefix(root: Path) -> str:
+    """Where ``root`` lies inside its git work tree ("" at the top, else ending with "/").
+
+    Outside a git repository this raises the one-line OkrsError that commands needing history
+    exit 2 with.
+    """
+    try:
+        return git(root, "rev-parse", "--show-prefix").strip()
+    except OkrsError:
+        raise OkrsError(f"{root} is not inside a git repository (history needs git)") from None
+
+
+def is_shallow(root: Path) -> bool:
+    """True for a shallow clone, whose history stops short."""
+    return git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+def commit_of(root: Path, rev: str) -> str:
+    """The full hash of the commit ``rev`` names; an unknown revision is an OkrsError."""
+    prefix(root)  # outside a repository, say so rather than "unknown revision"
+    try:
+        found = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}")
+        return found.strip()
+    except OkrsError:
+        raise OkrsError(f"unknown revision '{rev}'") from None
+
+
+def tree_blobs(root: Path, rev: str, folder: str) -> dict[str, str]:
+    """Every file under ``folder`` (relative to ``root``) at ``rev``: path -> blob hash.
+
+    Paths are relative to ``root``, as the working tree's are.
+    """
+    base = prefix(root)
+    listing = git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", base + folder)
+    blobs = {}
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+        if meta.split()[1] == "blob":
+            blobs[path.removeprefix(base)] = meta.split()[2]
+    return blobs
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of a history listing, with the files under the folder it changed."""
+
+    hash: str
+    short: str
+    author: str
+    email: str
+    date: str  # ISO 8601 with the author's offset
+    subject: str
+    changes: dict[str, str | None]  # path relative to root -> new blob hash, None when deleted
+
+
+_ZERO = "0" * 40
+
+
+def log(root: Path, folder: str) -> list[Commit]:
+    """Every commit that changed ``folder``, oldest first, read in one ``git log`` pass.
+
+    The first-parent line is followed and a merge is seen as its change to the first parent, so
+    replaying the changes in order gives each commit's tree. Renames are not detected: a moved
+    file is a deletion and an addition, and identity follows the IDs inside the files.
+    """
+    base = prefix(root)
+    output = git_bytes(
+        root,
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--reverse",
+        "--no-renames",
+        "--no-abbrev",
+        "--raw",
+        "-z",
+        "--format=%x01%H%x00%h%x00%an%x00%ae%x00%aI%x00%s",
+        "--",
+        folder,
+    )
+    return [_commit(record, base) for record in output.split(b"\x01") if record.strip()]
+
+
+def _commit(record: bytes, base: str) -> Commit:
+    fields = record.decode("utf-8", "surrogateescape").split("\0")
+    full, short, author, email, date, subject = fields[:6]
+    rest = [field.lstrip("\n") for field in fields[6:]]
+    changes: dict[str, str | None] = {}
+    for meta, path in zip(rest[0::2], rest[1::2], strict=False):
+        if not meta.startswith(":"):
+            continue
+        new = meta.split()[3]
+        changes[path.removeprefix(base)] = None if new == _ZERO else new
+    return Commit(full, short[:7], author, email, date, subject, changes)
+
+
+class BlobReader:
+    """File contents by blob hash from one ``git cat-file --batch`` process, not one per file."""
+
+    def __init__(self, root: Path) -> None:
+        self._process = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            env=clean_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def read(self, blob: str) -> bytes:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(blob.encode("ascii") + b"\n")
+        self._process.stdin.flush()
+        header = self._process.stdout.readline().split()
+        if len(header) != 3:
+            raise OkrsError(f"git cat-file: cannot read object {blob}")
+        content = self._process.stdout.read(int(header[2]) + 1)
+        return content[:-1]
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._process.wait()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

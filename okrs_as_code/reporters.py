@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .rules import RULES
 from .validate import Outcome
+
+if TYPE_CHECKING:
+    from .baseline import Compared
 
 
 def _text_of(diagnostic: Diagnostic) -> str:
@@ -161,3 +164,26 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
 REPORTERS: dict[str, type[Reporter]] = {
     cls.name: cls for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
 }
+
+
+def render_against_base(output_format: str, compared: Compared) -> str:
+    """A report of a ``--base`` run: inherited diagnostics marked, new ones counted apart.
+
+    JSON gives every diagnostic ``"new": true|false``; the other formats append
+    " (also at REV)" to the text of inherited ones.
+    """
+    if output_format == "json":
+        document = json.loads(JsonReporter().render(compared.outcome))
+        for item, is_new in zip(document["diagnostics"], compared.new, strict=True):
+            item["new"] = is_new
+        only_new = compared.only_new
+        document["summary"]["new_errors"] = only_new.errors
+        document["summary"]["new_warnings"] = only_new.warnings
+        document["summary"]["base"] = compared.base
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    rendered = REPORTERS[output_format]().render(compared.marked())
+    if output_format == "text":
+        only_new = compared.only_new
+        counts = f"{_plural(only_new.errors, 'error')}, {_plural(only_new.warnings, 'warning')}"
+        rendered += f"new since {compared.base}: {counts}\n"
+    return rendered

@@ -74,7 +74,7 @@ def add_check_in(text: str, key_result: Pointer, fields: CheckInFields) -> str:
         return _into_flow_sequence(text, check_ins, fields)
     if isinstance(check_ins, SequenceNode) and check_ins.value:
         last = check_ins.value[-1]
-        dash = " " * check_ins.start_mark.column
+        dash = " " * _dash_column(lines, last)
         keys = " " * last.start_mark.column
         entry = [dash + "- " + _flow(fields)] if last.flow_style else _block(fields, dash, keys)
         return _insert(lines, _last_line(last), entry, newline)
@@ -84,6 +84,16 @@ def add_check_in(text: str, key_result: Pointer, fields: CheckInFields) -> str:
     key_line = [] if check_ins is not None else [f"{indent}check_ins:"]
     after = _key_line(node) if check_ins is not None else _last_line(node)
     return _insert(lines, after, [*key_line, f"{indent}  - {_flow(fields)}"], newline)
+
+
+def _dash_column(lines: list[str], item: Node) -> int:
+    """The column of the `-` before a block sequence's item. The sequence's own start mark is
+    not it when the list carries an anchor or a tag (`check_ins: &done`)."""
+    line = lines[item.start_mark.line][: item.start_mark.column]
+    dash = line.rstrip().rfind("-")
+    if dash < 0:
+        raise ValueError("cannot find the check-in list's `-`")
+    return dash
 
 
 def _key_line(node: MappingNode) -> int:

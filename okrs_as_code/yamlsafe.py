@@ -206,7 +206,14 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.yaml_implicit_resolvers = _Resolver.yaml_implicit_resolvers
 
 
+# Line breaks other than \n: PyYAML folds them in plain, single-quoted and literal scalars, so
+# text holding one is written double-quoted, where they are escaped (\N, \L, \P, \r).
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    if _OTHER_BREAKS.intersection(text):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
     style = "|" if "\n" in text.rstrip("\n") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from okrs_as_code.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests: the same examples on every run (no database, no random seed), few enough to
+# keep the suite fast. HYPOTHESIS_PROFILE=thorough explores more when hunting for a bug.
+settings.register_profile(
+    "okrs",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", settings.get_profile("okrs"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "okrs"))
 AS_OF = "2026-11-20"
 
 

@@ -71,3 +71,98 @@ def links_of(page: Path) -> Links:
 
 def pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
+
+
+# Every kind of payload, for every field that reaches a page: script, HTML with a handler, a
+# closing script tag, template syntax (which must show as written, not as 49), and links whose
+# scheme must never become a link.
+PAYLOAD = (
+    '<script>window.injected = 11</script> <img src=x onerror="window.injected=12"> '
+    "</script><script>window.injected = 13</script> {{ 7*7 }} {% raw %}{# #} ${7*7} "
+    "[js](javascript:window.injected=14) [data](data:text/html,<script>alert(1)</script>) "
+    '<a href="javascript:window.injected=15">a</a> javascript:alert(1) '
+    '<iframe src="https://example.com/"></iframe> <link rel=stylesheet href=//example.com/x.css>'
+)
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar holding ``text`` (JSON strings are valid YAML)."""
+    import json
+
+    return json.dumps(text)
+
+
+PAYLOAD_ORG = f"""
+organization: {_q("Org " + PAYLOAD)}
+teams:
+  company: {{name: {_q("Company " + PAYLOAD)}, owners: ["@maya"]}}
+  product: {{name: {_q("Product " + PAYLOAD)}, parent: company, owners: [{_q("@x" + PAYLOAD)}]}}
+people:
+  "@maya": {{name: {_q("Maya " + PAYLOAD)}}}
+values:
+  craft: {_q("Craft " + PAYLOAD)}
+metrics:
+  setup-minutes: {{name: {_q("Setup " + PAYLOAD)}, unit: {_q("min" + PAYLOAD)}, owner: product,
+                  definition: {_q("Defined " + PAYLOAD)}}}
+policy:
+  cadence: {{check_in_every: 7d, grace: 2d}}
+site:
+  title: {_q("Site " + PAYLOAD)}
+  repo_url: "javascript:alert(1)"
+"""
+
+PAYLOAD_COMPANY = f"""
+team: company
+period: 2026-Q4
+objectives:
+  - id: rated
+    title: {_q("Rated " + PAYLOAD)}
+    owner: {_q("@maya" + PAYLOAD)}
+    values: [craft]
+    description: {_q("Described " + PAYLOAD)}
+    score: 0.7
+    retrospective: {_q("Learned " + PAYLOAD)}
+    key_results:
+      - id: rating
+        title: {_q("Rating " + PAYLOAD)}
+        unit: {_q("stars" + PAYLOAD)}
+        baseline: 4.6
+        target: 4.8
+        check_ins:
+          - {{date: 2026-11-18, value: 4.7, confidence: 0.3, note: {_q("Noted " + PAYLOAD)}}}
+  - id: gone
+    title: {_q("Gone " + PAYLOAD)}
+    status: dropped
+    reason: {_q("Because " + PAYLOAD)}
+    key_results:
+      - {{id: k, title: {_q("K " + PAYLOAD)}, milestone: true}}
+"""
+
+PAYLOAD_PRODUCT = f"""
+team: product
+period: 2026-Q4
+objectives:
+  - id: love
+    title: {_q("Love " + PAYLOAD)}
+    aligns_to: company/rated#rating
+    contributes_to: [{_q("company/" + PAYLOAD)}]
+    description: {_q("Product " + PAYLOAD)}
+    key_results:
+      - id: setup
+        title: {_q("Setup " + PAYLOAD)}
+        metric: setup-minutes
+        owner: {_q("@owner" + PAYLOAD)}
+        unit: {_q("min" + PAYLOAD)}
+        baseline: 50
+        target: 30
+        check_ins:
+          - {{date: 2026-11-18, value: 40, note: {_q("Note " + PAYLOAD)}}}
+"""
+
+
+def payload_files() -> dict[str, str]:
+    return {
+        "okrs/org.yaml": PAYLOAD_ORG,
+        "okrs/2026-Q4/company.yaml": PAYLOAD_COMPANY,
+        "okrs/2026-Q4/product.yaml": PAYLOAD_PRODUCT,
+    }

@@ -194,7 +194,12 @@ def test_a_failed_write_leaves_the_file_intact(
 
 
 def test_concurrent_check_ins_all_land(repo: Path) -> None:
-    refs = ["setup-time", "integrations", "uptime", "dau"]
+    """Ten processes check in to ten key results of one file at once: all ten are recorded."""
+    refs = ["setup-time", "integrations", "uptime", "dau"] + [f"extra-{n}" for n in range(6)]
+    extra = "".join(
+        f"    - {{id: extra-{n}, title: Extra {n}, baseline: 0, target: 10}}\n" for n in range(6)
+    )
+    (repo / PRODUCT).write_text(COMMENTED + extra)
     env = {**os.environ, "OKRS_AS_OF": AS_OF}
     processes = [
         subprocess.Popen(
@@ -207,7 +212,7 @@ def test_concurrent_check_ins_all_land(repo: Path) -> None:
     for process in processes:
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 0, stderr.decode()
-    assert (repo / PRODUCT).read_text().count("2026-11-20") == len(refs)
+    assert (repo / PRODUCT).read_text().count("2026-11-20") == len(refs) == 10
 
 
 def test_check_in_and_commit(run_line: RunLine, repo: Path) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 from okrs_as_code.site.build import build
 
 from .conftest import REPO_ROOT
-from .site_support import EVIL, evil_files
+from .site_support import EVIL, PAYLOAD, evil_files, payload_files
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -48,6 +48,17 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     for relative, text in evil_files().items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.lstrip("\n"), encoding="utf-8")
+    build(root, root / "site", AS_OF)
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def payloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("payloads")
+    for relative, text in payload_files().items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.lstrip("\n"), encoding="utf-8")
@@ -159,6 +170,54 @@ def test_hostile_text_runs_no_script_and_shows_literally(page: Page, hostile: Pa
     page.locator("#results a").first.click()
     assert page.evaluate("typeof window.injected") == "undefined"
     assert dialogs == []
+
+
+def test_payloads_in_every_field_run_nothing_request_nothing_and_show_as_written(
+    page: Page, payloads: Path
+) -> None:
+    """Names, titles, descriptions, notes, units, metric definitions, retrospectives, owners,
+    reasons and the site title all carry script, HTML, javascript: and data: links, a closing
+    script tag and template syntax: on every page nothing runs, opens or is fetched."""
+    inside = payloads.as_uri() + "/"
+    dialogs: list[str] = []
+    requested: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    page.on("request", lambda request: requested.append(request.url))
+    shown = ""
+    for path in sorted(payloads.rglob("*.html")):
+        page.goto(path.as_uri())
+        assert page.evaluate("typeof window.injected") == "undefined", path
+        assert page.locator("script:not([src]), iframe, img, object, embed").count() == 0, path
+        bad = "a[href^='javascript' i], a[href^='data' i], [href^='//'], link[href*='example']"
+        assert page.locator(bad).count() == 0, path
+        shown += page.locator("body").inner_text()
+    plain = ["Site ", "Org ", "Company ", "Product ", "Maya ", "Craft ", "Rated ", "Rating ",
+             "Noted ", "Gone ", "Because ", "Love ", "Setup ", "Note ", "stars", "min", "@maya",
+             "@owner", "@x"]  # fmt: skip
+    for field in plain:  # plain text: shown exactly as written
+        assert field + PAYLOAD in shown, field
+    for field in ("Described ", "Learned "):  # Markdown: its text, raw HTML and links as text
+        assert field + "<script>window.injected = 11</script> <img src=x" in shown, field
+    page.goto(url(payloads, "objectives/2026-Q4/company/rated.html"))
+    text = page.locator("main").inner_text()
+    for field in ("Rated", "Learned", "Noted", "Rating"):
+        assert f"{field} <script>window.injected = 11</script>" in text, field
+    assert "{{ 7*7 }}" in text and "{% raw %}{# #}" in text and " 49 " not in text
+    assert "[js](javascript:window.injected=14)" in text
+    page.goto(url(payloads, "objectives/2026-Q4/company/gone.html"))
+    assert f"Because {PAYLOAD}" in page.locator("main").inner_text()
+    page.goto(url(payloads, "search.html"))
+    page.get_by_label("Search objectives and key results").fill("love")
+    assert f"Love {PAYLOAD}" in page.locator("#results").inner_text()
+    page.locator("#results a").first.click()
+    assert page.evaluate("typeof window.injected") == "undefined"
+    assert dialogs == []
+    assert [r for r in requested if not r.startswith(inside)] == []
 
 
 @pytest.mark.parametrize(

@@ -80,4 +80,5 @@ def goal(kr: KeyResult) -> str:
 def safe_ids(*parts: str) -> bool:
     """Whether an output path may be built from these ids: the first a period, the rest ids."""
     first, *rest = parts
-    return bool(PERIOD_ID.match(first)) and all(ID.match(part) for part in rest)
+    # fullmatch: with match, `$` also matches before a final newline ("goal\n" is no id).
+    return bool(PERIOD_ID.fullmatch(first)) and all(ID.fullmatch(part) for part in rest)

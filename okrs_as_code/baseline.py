@@ -1,0 +1,100 @@
+"""``okrs validate --base REV``: which diagnostics a change introduces, and which it inherits.
+
+A diagnostic's identity is its code, its message and what it concerns: the objective or key
+result (by period/team/id, as the file declares them) whose entry holds its line, or the file
+itself for a line above the first objective. Lines are not part of it, so an edit above a
+stale key result does not make that key result's old diagnostic look new.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import revisions, snapshot
+from .diagnostics import Diagnostic
+from .positions import PositionIndex
+from .repository import ORG_FILE
+from .validate import Loaded, Outcome, load_focused, outcome
+
+Identity = tuple[str, str, str]  # code, what it concerns, message
+
+
+@dataclass
+class Compared:
+    """The run's outcome, with each diagnostic marked new or present at the base too."""
+
+    outcome: Outcome
+    new: list[bool]  # one per diagnostic of ``outcome``
+    base: str
+
+    @property
+    def only_new(self) -> Outcome:
+        kept = [d for d, is_new in zip(self.outcome.diagnostics, self.new, strict=True) if is_new]
+        return Outcome(kept, self.outcome.files, self.outcome.as_of)
+
+    def marked(self) -> Outcome:
+        """The outcome with " (also at REV)" after each inherited diagnostic's text."""
+        suffix = f" (also at {self.base})"
+        diagnostics = [
+            d if is_new else _suffixed(d, suffix)
+            for d, is_new in zip(self.outcome.diagnostics, self.new, strict=True)
+        ]
+        return Outcome(diagnostics, self.outcome.files, self.outcome.as_of)
+
+
+def _suffixed(diagnostic: Diagnostic, suffix: str) -> Diagnostic:
+    if diagnostic.hint:
+        return replace(diagnostic, hint=diagnostic.hint + suffix)
+    return replace(diagnostic, message=diagnostic.message + suffix)
+
+
+def compare(root: Path, as_of: dt.date, only: Iterable[str] | None, base: str) -> Compared:
+    """Validate the working tree and ``base``; a diagnostic is new when ``base`` lacks it."""
+    wanted = None if only is None or ORG_FILE in set(only) else set(only)
+    base_snap = revisions.snapshot_at(root, base)
+    base_loaded = load_focused(base_snap, None, None)
+    before = outcome(base_loaded, as_of, None, len(base_snap.files))
+    snap = snapshot.take(root)
+    loaded = load_focused(snap, None, None)
+    current = outcome(loaded, as_of, wanted, len(snap.files))
+    inherited = Counter(_identities(base_loaded, before.diagnostics))
+    new = []
+    for identity in _identities(loaded, current.diagnostics):
+        new.append(inherited[identity] == 0)
+        inherited[identity] -= 1
+    return Compared(current, new, base)
+
+
+def _identities(loaded: Loaded, diagnostics: list[Diagnostic]) -> list[Identity]:
+    owners = _Owners(loaded)
+    return [(d.code, owners.at(d.path, d.line), d.message) for d in diagnostics]
+
+
+class _Owners:
+    """For a line of a file, the objective or key result whose entry holds it."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        positions = PositionIndex({s.path: s.text for s in loaded.sources if s.text is not None})
+        self._starts: dict[str, tuple[list[int], list[str]]] = {}
+        self._files: dict[str, str] = {}
+        for file in loaded.model.files:
+            self._files[file.path] = f"{file.period}/{file.team}"
+            entries = []
+            for objective in file.objectives:
+                entries.append((positions.locate(objective.where)[0], objective.ref))
+                entries.extend(
+                    (positions.locate(kr.where)[0], f"{objective.ref}#{kr.id}")
+                    for kr in objective.key_results
+                )
+            entries.sort()
+            self._starts[file.path] = ([line for line, _ in entries], [ref for _, ref in entries])
+
+    def at(self, path: str, line: int) -> str:
+        lines, refs = self._starts.get(path, ([], []))
+        index = bisect.bisect_right(lines, line) - 1
+        return refs[index] if index >= 0 else "file " + self._files.get(path, path)

@@ -1,0 +1,398 @@
+"""History from git: ``okrs history``, ``okrs diff`` and ``okrs validate --base`` on real
+repositories committed with fixed identities and dates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .conftest import RunLine
+
+ORG = """
+organization: Brightwork
+teams:
+  company: {name: Brightwork, owners: ["@maya"]}
+  product: {name: Product, parent: company, owners: ["@sam"]}
+  marketing: {name: Marketing, parent: company, owners: ["@lee"]}
+policy:
+  cadence: {check_in_every: 7d, grace: 2d}
+"""
+
+COMPANY = """
+team: company
+period: 2026-Q4
+objectives:
+  - id: number-one-rated
+    title: Become the number one rated tool
+    key_results:
+      - id: rating
+        title: Average 4.8 stars
+        baseline: 4.6
+        target: 4.8
+        check_ins:
+          - {date: 2026-11-18, value: 4.7}
+"""
+
+PRODUCT = """
+team: product
+period: 2026-Q4
+objectives:
+  - id: creatives-love
+    title: Launch features that creatives love
+    aligns_to: company/number-one-rated
+    key_results:
+      - id: signups
+        title: Reach 500 weekly sign-ups
+        baseline: 100
+        target: 500
+        check_ins:
+          - {date: 2026-11-18, value: 200}
+      - id: integrations
+        title: Ship the top 3 integrations
+        milestone: true
+        check_ins:
+          - {date: 2026-11-18, value: 0.5}
+"""
+
+MARKETING = """
+team: marketing
+period: 2026-Q4
+objectives:
+  - id: agency-demand
+    title: Create demand among agencies
+    aligns_to: company/number-one-rated
+    key_results:
+      - id: leads
+        title: 300 qualified leads
+        baseline: 0
+        target: 300
+        check_ins:
+          - {date: 2026-11-18, value: 120}
+"""
+
+MAYA = ("Maya Patel", "maya@example.com")
+SAM = ("Sam Okafor", "sam@example.com")
+
+
+def _env(author: tuple[str, str] = MAYA, date: str = "2026-10-01T09:00:00+00:00") -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME=author[0],
+        GIT_AUTHOR_EMAIL=author[1],
+        GIT_AUTHOR_DATE=date,
+        GIT_COMMITTER_NAME=author[0],
+        GIT_COMMITTER_EMAIL=author[1],
+        GIT_COMMITTER_DATE=date,
+    )
+    return env
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=repo, env=_env(), capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def write(repo: Path, files: dict[str, str | None]) -> None:
+    """Write (or, for None, delete) files given as {relative path: YAML text}."""
+    for relative, text in files.items():
+        path = repo / relative
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def commit(
+    repo: Path, files: dict[str, str | None], message: str, date: str, author: tuple[str, str]
+) -> str:
+    write(repo, files)
+    env = _env(author, date)
+    subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=env, check=True)
+    return git(repo, "rev-parse", "--short=7", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding one commit of a three-team organisation."""
+    root = tmp_path / "okrs-repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=_env(), check=True)
+    files = {
+        "okrs/org.yaml": ORG,
+        "okrs/2026-Q4/company.yaml": COMPANY,
+        "okrs/2026-Q4/product.yaml": PRODUCT,
+        "okrs/2026-Q4/marketing.yaml": MARKETING,
+    }
+    commit(root, dict(files), "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
+    return root
+
+
+def _edit(repo: Path, path: str, old: str, new: str) -> str:
+    text = (repo / path).read_text(encoding="utf-8")
+    assert old in text, old
+    return text.replace(old, new)
+
+
+REORDERED = """
+team: product
+period: 2026-Q4
+objectives:
+  - id: creatives-love
+    title: Launch features that creatives love
+    aligns_to: company/number-one-rated
+    key_results:
+      - id: integrations
+        title: Ship the top 3 integrations
+        milestone: true
+        check_ins:
+          - {date: 2026-11-18, value: 0.5}
+      - id: signups
+        title: Reach 500 weekly sign-ups
+        baseline: 100
+        target: 400
+        check_ins:
+          - {date: 2026-11-18, value: 200}
+          - {date: 2026-11-19, value: 210}
+"""
+
+
+@pytest.fixture
+def storied(repo: Path) -> dict[str, str]:
+    """Four commits: created, target lowered with a check-in, file moved and list reordered,
+    then renamed, re-aligned and dropped."""
+    product = "okrs/2026-Q4/product.yaml"
+    text = _edit(repo, product, "target: 500", "target: 400")
+    text = _edit2(text)
+    hashes = {"start": git(repo, "rev-parse", "--short=7", "HEAD").strip()}
+    hashes["lower"] = commit(
+        repo, {product: text}, "Lower sign-ups target", "2026-10-08T10:00:00+00:00", SAM
+    )
+    moved = "okrs/2026-Q4/product.yml"
+    hashes["move"] = commit(
+        repo, {product: None, moved: REORDERED}, "Move file", "2026-10-15T10:00:00+00:00", SAM
+    )
+    final = REORDERED.replace(
+        "title: Launch features that creatives love", "title: Delight creatives"
+    ).replace(
+        "aligns_to: company/number-one-rated\n",
+        "aligns_to: company/number-one-rated#rating\n    status: dropped\n"
+        "    reason: merged into onboarding\n",
+    )
+    hashes["drop"] = commit(repo, {moved: final}, "Drop it", "2026-10-22T10:00:00+00:00", MAYA)
+    return hashes
+
+
+def _edit2(text: str) -> str:
+    return text.replace(
+        "          - {date: 2026-11-18, value: 200}\n",
+        "          - {date: 2026-11-18, value: 200}\n          - {date: 2026-11-19, value: 210}\n",
+    )
+
+
+def test_history_follows_ids_across_a_move_and_a_reorder(
+    repo: Path, storied: dict[str, str], run_line: RunLine
+) -> None:
+    result = run_line(["history", "product/creatives-love", "--root", str(repo)], expect=0)
+    assert result.stdout == (
+        "History of 2026-Q4/product/creatives-love:\n"
+        f"2026-10-01  {storied['start']}  Maya Patel  Start Q4\n"
+        "  created\n"
+        "  #signups: created\n"
+        "  #integrations: created\n"
+        f"2026-10-08  {storied['lower']}  Sam Okafor  Lower sign-ups target\n"
+        "  #signups: target 500 -> 400 (lowered, easier)\n"
+        "  #signups: check-in 210 on 2026-11-19 added\n"
+        f"2026-10-22  {storied['drop']}  Maya Patel  Drop it\n"
+        '  title "Launch features that creatives love" -> "Delight creatives"\n'
+        "  re-aligned from company/number-one-rated to company/number-one-rated#rating\n"
+        "  status active -> dropped (merged into onboarding)\n"
+    )
+
+
+def test_history_of_a_key_result_as_json(
+    repo: Path, storied: dict[str, str], run_line: RunLine
+) -> None:
+    ref = "2026-Q4/product/creatives-love#signups"
+    result = run_line(["history", ref, "--format", "json", "--root", str(repo)], expect=0)
+    document = json.loads(result.stdout)
+    assert document["ref"] == ref
+    assert [c["short"] for c in document["commits"]] == [storied["start"], storied["lower"]]
+    assert document["commits"][1]["author"] == "Sam Okafor"
+    assert document["commits"][1]["date"] == "2026-10-08T10:00:00+00:00"
+    assert document["commits"][1]["changes"][0] == {
+        "ref": ref,
+        "kind": "target",
+        "text": "target 500 -> 400 (lowered, easier)",
+        "before": 500.0,
+        "after": 400.0,
+    }
+
+
+def test_history_ignores_a_polluted_git_environment(
+    repo: Path, storied: dict[str, str], run_line: RunLine, tmp_path: Path
+) -> None:
+    # As inside a pre-commit hook: git exports the index and repository it is working on.
+    env = {"GIT_DIR": str(tmp_path / "elsewhere.git"), "GIT_INDEX_FILE": str(tmp_path / "idx")}
+    ref = "product/creatives-love#signups"
+    result = run_line(["history", ref, "--root", str(repo)], expect=0, env=env)
+    assert "target 500 -> 400" in result.stdout
+    result = run_line(["diff", "HEAD~3", "--root", str(repo)], expect=0, env=env)
+    assert "target 500 -> 400" in result.stdout
+
+
+def test_history_of_an_unknown_reference(repo: Path, run_line: RunLine) -> None:
+    result = run_line(["history", "product/nothing", "--root", str(repo)], expect=2)
+    assert "names no objective or key result" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["history", "product/creatives-love"], ["diff", "HEAD"], ["validate", "--base", "HEAD"]],
+)
+def test_outside_a_git_repository_exits_2(
+    small_repo: Path, run_line: RunLine, args: list[str]
+) -> None:
+    env = {"GIT_CEILING_DIRECTORIES": str(small_repo.parent)}
+    result = run_line([*args, "--root", str(small_repo)], expect=2, env=env)
+    assert result.stderr.count("\n") == 1
+    assert "not inside a git repository" in result.stderr
+
+
+def _pull_request(repo: Path) -> None:
+    product = _edit(repo, "okrs/2026-Q4/product.yaml", "target: 500", "target: 600")
+    product = product[: product.index("      - id: integrations")]
+    marketing = _edit(
+        repo,
+        "okrs/2026-Q4/marketing.yaml",
+        "          - {date: 2026-11-18, value: 120}\n",
+        "          - {date: 2026-11-18, value: 120}\n          - {date: 2026-11-19, value: 130}\n",
+    ).replace("aligns_to: company/number-one-rated", "aligns_to: company/number-one-rated#rating")
+    write(repo, {"okrs/2026-Q4/product.yaml": product, "okrs/2026-Q4/marketing.yaml": marketing})
+
+
+def test_diff_text(repo: Path, run_line: RunLine) -> None:
+    _pull_request(repo)
+    result = run_line(["diff", "HEAD", "--root", str(repo)], expect=0)
+    assert result.stdout == (
+        "OKR changes from HEAD to the working tree:\n"
+        "2026-Q4/marketing/agency-demand  Create demand among agencies\n"
+        "  re-aligned from company/number-one-rated to company/number-one-rated#rating\n"
+        "2026-Q4/marketing/agency-demand#leads  300 qualified leads\n"
+        "  check-in 130 on 2026-11-19 added\n"
+        "2026-Q4/product/creatives-love#signups  Reach 500 weekly sign-ups\n"
+        "  target 500 -> 600 (raised, harder)\n"
+        "2026-Q4/product/creatives-love#integrations  Ship the top 3 integrations\n"
+        "  key result removed\n"
+    )
+
+
+def test_diff_markdown(repo: Path, run_line: RunLine) -> None:
+    _pull_request(repo)
+    result = run_line(["diff", "HEAD", "--format", "markdown", "--root", str(repo)], expect=0)
+    assert result.stdout == (
+        "### OKR changes from `HEAD` to the working tree\n"
+        "\n"
+        "- **`2026-Q4/marketing/agency-demand`** Create demand among agencies\n"
+        "  - re-aligned from company/number-one-rated to company/number-one-rated#rating\n"
+        "- **`2026-Q4/marketing/agency-demand#leads`** 300 qualified leads\n"
+        "  - check-in 130 on 2026-11-19 added\n"
+        "- **`2026-Q4/product/creatives-love#signups`** Reach 500 weekly sign-ups\n"
+        "  - target 500 → 600 (raised, harder)\n"
+        "- **`2026-Q4/product/creatives-love#integrations`** Ship the top 3 integrations\n"
+        "  - key result removed\n"
+    )
+
+
+def test_diff_json_between_two_commits(repo: Path, run_line: RunLine) -> None:
+    _pull_request(repo)
+    commit(repo, {}, "Review", "2026-10-02T09:00:00+00:00", SAM)
+    result = run_line(["diff", "HEAD~1", "HEAD", "--format", "json", "--root", str(repo)])
+    document = json.loads(result.stdout)
+    assert (document["from"], document["to"]) == ("HEAD~1", "HEAD")
+    assert document["changes"][2] == {
+        "ref": "2026-Q4/product/creatives-love#signups",
+        "title": "Reach 500 weekly sign-ups",
+        "kind": "target",
+        "text": "target 500 -> 600 (raised, harder)",
+        "before": 500.0,
+        "after": 600.0,
+    }
+    assert [c["kind"] for c in document["changes"]] == [
+        "aligns_to",
+        "check-in",
+        "target",
+        "removed",
+    ]
+
+
+def test_diff_without_changes(repo: Path, run_line: RunLine) -> None:
+    result = run_line(["diff", "HEAD", "--root", str(repo)], expect=0)
+    assert result.stdout == "no changes to the OKRs from HEAD to the working tree\n"
+    result = run_line(["diff", "nope", "--root", str(repo)], expect=2)
+    assert "unknown revision 'nope'" in result.stderr
+
+
+STALE = "          - {date: 2026-11-18, value: 200}\n"
+
+
+@pytest.fixture
+def stale_product(repo: Path) -> Path:
+    """The base commit has a stale Product key result (last check-in 2026-10-01)."""
+    text = _edit(
+        repo, "okrs/2026-Q4/product.yaml", STALE, "          - {date: 2026-10-01, value: 200}\n"
+    )
+    commit(repo, {"okrs/2026-Q4/product.yaml": text}, "Stale", "2026-10-02T09:00:00+00:00", SAM)
+    return repo
+
+
+def test_base_does_not_block_marketing_on_a_stale_product_key_result(
+    stale_product: Path, run_line: RunLine
+) -> None:
+    repo = stale_product
+    _pull_request_from_marketing(repo)
+    args = ["validate", "--base", "HEAD", "--as-of", "2026-11-20", "--root", str(repo)]
+    result = run_line(args, expect=0)
+    assert "error OKR301" in result.stdout
+    assert result.stdout.count("(also at HEAD)") == 1
+    assert result.stdout.endswith("new since HEAD: 0 errors, 0 warnings\n")
+    document = json.loads(run_line([*args, "--format", "json"], expect=0).stdout)
+    assert [(d["code"], d["new"]) for d in document["diagnostics"]] == [("OKR301", False)]
+    run_line(["validate", "--as-of", "2026-11-20", "--root", str(repo)], expect=1)
+
+
+def _pull_request_from_marketing(repo: Path) -> None:
+    # Lines above the stale key result move too: identity is not the line.
+    product = "# Product's OKRs\n" + (repo / "okrs/2026-Q4/product.yaml").read_text()
+    marketing = _edit(
+        repo,
+        "okrs/2026-Q4/marketing.yaml",
+        "          - {date: 2026-11-18, value: 120}\n",
+        "          - {date: 2026-11-18, value: 120}\n          - {date: 2026-11-19, value: 130}\n",
+    )
+    write(repo, {"okrs/2026-Q4/marketing.yaml": marketing, "okrs/2026-Q4/product.yaml": product})
+
+
+def test_base_blocks_deleting_a_company_objective(stale_product: Path, run_line: RunLine) -> None:
+    repo = stale_product
+    write(repo, {"okrs/2026-Q4/company.yaml": "team: company\nperiod: 2026-Q4\nobjectives: []\n"})
+    args = ["validate", "--base", "HEAD", "--as-of", "2026-11-20", "--root", str(repo)]
+    result = run_line([*args, "--format", "json"], expect=1)
+    document = json.loads(result.stdout)
+    new = sorted((d["path"], d["code"]) for d in document["diagnostics"] if d["new"])
+    assert new == [
+        ("okrs/2026-Q4/marketing.yaml", "OKR110"),
+        ("okrs/2026-Q4/product.yaml", "OKR110"),
+    ]
+    assert document["summary"]["new_errors"] == 2
+    assert [d["code"] for d in document["diagnostics"] if not d["new"]] == ["OKR301"]

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -34,19 +34,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml is slower
 # Expanded size of a document whose aliases are followed: beyond this it is an alias bomb.
 MAX_EXPANDED_NODES = 200_000
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
-_PLAIN_TAGS = {
-    _NULL,
-    _BOOL,
-    _INT,
-    _FLOAT,
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:map",
-}
 _DIGITS = list("0123456789")
 
 
@@ -71,66 +65,70 @@ for _tag, _pattern, _first in (
     _Resolver.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-class DuplicateKeyError(ConstructorError):
-    pass
+def _scalar(node: ScalarNode) -> Any:
+    """A scalar's value, from the tag the resolver (or the author) gave it."""
+    tag, text = node.tag, str(node.value)
+    try:
+        if tag == _STR:
+            return text
+        if tag == _INT:
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)  # decimal even with leading zeros, as in YAML 1.2
+        if tag == _FLOAT:
+            value = float(text) if "n" not in text.lower() else math.inf
+            if not math.isfinite(value):
+                raise _error(f"'{text}' is not a finite number", node)
+            return value
+        if tag == _BOOL and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        if tag == _NULL:
+            return None
+    except ValueError:
+        raise _error(f"'{text}' is not a valid {tag.rsplit(':', 1)[-1]}", node) from None
+    raise _error(f"could not determine a constructor for the tag '{tag}'", node)
 
 
-class _Constructor(SafeConstructor):
-    """Plain data only: unknown tags are errors, keys are strings, numbers are finite."""
+def _error(problem: str, node: Node, context: str | None = None) -> ConstructorError:
+    return ConstructorError(context, node.start_mark if context else None, problem, node.start_mark)
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if not isinstance(node, MappingNode):
-            raise ConstructorError(None, None, "expected a mapping", node.start_mark)
-        self.flatten_mapping(node)
+
+def _build(node: Node) -> Any:
+    """Plain data from a node tree: mappings, lists and scalars of the core schema only.
+
+    This replaces PyYAML's general constructor, which spends most of its time on machinery
+    (object graphs, deferred construction) that plain data does not need.
+    """
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode) and node.tag == _SEQ:
+        return [_build(item) for item in node.value]
+    if isinstance(node, MappingNode) and node.tag == _MAP:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _key_text(self.construct_object(key_node, deep=True))
+            key = _key_text(_build(key_node), key_node)
             if key in mapping:
-                raise DuplicateKeyError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    f"duplicate key '{key}'",
-                    key_node.start_mark,
-                )
-            mapping[key] = self.construct_object(value_node, deep=deep)
+                error = _error(f"duplicate key '{key}'", key_node, "while reading a mapping")
+                error.context_mark = node.start_mark
+                raise error
+            mapping[key] = _build(value_node)
         return mapping
-
-    def construct_yaml_int(self, node: ScalarNode) -> int:
-        text = str(node.value)
-        if text.startswith(("0o", "0x")):
-            return int(text[2:], 8 if text[1] == "o" else 16)
-        return int(text)  # decimal even with leading zeros, as in YAML 1.2
-
-    def construct_yaml_float(self, node: ScalarNode) -> float:
-        text = str(node.value)
-        value = float(text) if "n" not in text.lower() else math.inf
-        if not math.isfinite(value):
-            raise ConstructorError(None, None, f"'{text}' is not a finite number", node.start_mark)
-        return value
+    raise _error(f"could not determine a constructor for the tag '{node.tag}'", node)
 
 
-_Constructor.yaml_constructors = {
-    tag: fn for tag, fn in SafeConstructor.yaml_constructors.items() if tag in _PLAIN_TAGS
-}
-_Constructor.yaml_constructors[None] = SafeConstructor.construct_undefined
-_Constructor.yaml_constructors[_INT] = _Constructor.construct_yaml_int
-_Constructor.yaml_constructors[_FLOAT] = _Constructor.construct_yaml_float
-
-
-def _key_text(key: Any) -> str:
+def _key_text(key: Any, node: Node) -> str:
     if key is None:
         return "null"
     if isinstance(key, bool):
         return "true" if key else "false"
     if isinstance(key, (list, dict)):
-        raise ConstructorError(None, None, "a mapping key must be a plain scalar", None)
+        raise _error("a mapping key must be a plain scalar", node)
     return str(key)
 
 
-class _Loader(_Parser, _Constructor, _Resolver):
+class _Loader(_Parser, _Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
-        _Constructor.__init__(self)
         _Resolver.__init__(self)
 
 
@@ -180,7 +178,7 @@ def parse(text: str) -> Any:
             return None
         if "*" in text:
             _check_expansion(node)
-        return loader.construct_document(node)
+        return _build(node)
     finally:
         loader.dispose()
 

@@ -57,3 +57,16 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
                  "okrs check-in", "check-jsonschema (schema only)"):  # fmt: skip
         assert f"| {tool} |" in report, tool
+
+
+def test_the_yaml_reads_as_the_json_it_was_generated_from(tmp_path: Path) -> None:
+    import json
+
+    from okrs_as_code import yamlsafe
+
+    generate(6, 11, tmp_path, with_json=True)
+    yaml_files = sorted((tmp_path / "okrs").rglob("*.yaml"))
+    assert len(yaml_files) == 7
+    for path in yaml_files:
+        twin = tmp_path / "json" / path.relative_to(tmp_path).with_suffix(".json")
+        assert yamlsafe.parse(path.read_text()) == json.loads(twin.read_text()), path.name

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import revisions, snapshot
+from . import gitutil, revisions, snapshot
 from .diagnostics import Diagnostic
 from .positions import PositionIndex
 from .repository import ORG_FILE
-from .validate import Loaded, Outcome, load_focused, outcome
+from .validate import Loaded, Outcome, history_for, load_focused, outcome
 
 Identity = tuple[str, str, str]  # code, what it concerns, message
 
@@ -35,7 +35,7 @@ class Compared:
     @property
     def only_new(self) -> Outcome:
         kept = [d for d, is_new in zip(self.outcome.diagnostics, self.new, strict=True) if is_new]
-        return Outcome(kept, self.outcome.files, self.outcome.as_of)
+        return Outcome(kept, self.outcome.files, self.outcome.as_of, self.outcome.notices)
 
     def marked(self) -> Outcome:
         """The outcome with " (also at REV)" after each inherited diagnostic's text."""
@@ -44,7 +44,7 @@ class Compared:
             d if is_new else _suffixed(d, suffix)
             for d, is_new in zip(self.outcome.diagnostics, self.new, strict=True)
         ]
-        return Outcome(diagnostics, self.outcome.files, self.outcome.as_of)
+        return Outcome(diagnostics, self.outcome.files, self.outcome.as_of, self.outcome.notices)
 
 
 def _suffixed(diagnostic: Diagnostic, suffix: str) -> Diagnostic:
@@ -58,7 +58,8 @@ def compare(root: Path, as_of: dt.date, only: Iterable[str] | None, base: str) -
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     base_snap = revisions.snapshot_at(root, base)
     base_loaded = load_focused(base_snap, None, None)
-    before = outcome(base_loaded, as_of, None, len(base_snap.files))
+    base_history = history_for(base_loaded, None, gitutil.commit_of(root, base))
+    before = outcome(base_loaded, as_of, None, len(base_snap.files), base_history)
     snap = snapshot.take(root)
     loaded = load_focused(snap, None, None)
     current = outcome(loaded, as_of, wanted, len(snap.files))

@@ -4,7 +4,9 @@ Two things are kept per repository: the outcomes of recent runs, keyed by a dige
 input (each file's bytes, the as-of date, the files asked about, the toolkit and its schemas),
 and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
-changed file then parses that file alone. A cache file that cannot be read is ignored.
+changed file then parses that file alone. A third file keeps, per commit hash, the parsed data of
+the OKR files that commit changed, so the git history is read again only for new commits. A
+cache file that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -89,6 +91,17 @@ class Cache:
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
+
+    def history(self) -> dict[str, Any]:
+        """The parsed files each commit changed, by commit hash (see :func:`history.replay`)."""
+        with contextlib.suppress(Exception):
+            found = json.loads((self.directory / "history.json").read_bytes())
+            if isinstance(found, dict):
+                return found
+        return {}
+
+    def store_history(self, commits: dict[str, Any]) -> None:
+        self._write("history.json", json.dumps(commits, separators=(",", ":")).encode("utf-8"))
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

@@ -17,7 +17,7 @@ from .repository import find_root
 if TYPE_CHECKING:
     from .cache import Cache
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 class UserError(click.ClickException):
@@ -133,11 +133,19 @@ def validate(
         from .reporters import render_against_base
 
         compared = compare(repo, _as_of(as_of), only, base)
+        _notices(compared.outcome.notices)
         click.echo(render_against_base(output_format, compared), nl=False)
         ctx.exit(compared.only_new.exit_code(strict))
     outcome = run(repo, _as_of(as_of), only, cache=None if no_cache else _cache(repo))
+    _notices(outcome.notices)
     click.echo(REPORTERS[output_format]().render(outcome), nl=False)
     ctx.exit(outcome.exit_code(strict))
+
+
+def _notices(notices: list[str]) -> None:
+    """Notes that are not diagnostics (history rules skipped), one line each on stderr."""
+    for notice in notices:
+        click.echo(notice, err=True)
 
 
 def _cache(repo: Path) -> Cache | None:
@@ -405,24 +413,37 @@ def codeowners(ctx: click.Context, check: bool, root: Path | None) -> None:
 
 
 @main.command(
-    epilog="\b\nExamples:\n  okrs init\n  okrs init our-okrs --name Brightwork --owner @maya"
+    epilog="\b\nExamples:\n  okrs init\n  okrs init our-okrs --name Brightwork --owner @maya\n"
+    "  okrs init --ci gitlab"
 )
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The organisation's name (default: the folder's name).")
 @click.option("--owner", default="@owner", show_default=True, help="Owner handle of the teams.")
+@click.option(
+    "--ci",
+    type=click.Choice(["github", "gitlab"]),
+    default="github",
+    show_default=True,
+    help="The CI system to write pipelines for.",
+)
 @as_of_option
-def init(directory: Path | None, name: str | None, owner: str, as_of: dt.datetime | None) -> None:
+def init(
+    directory: Path | None, name: str | None, owner: str, ci: str, as_of: dt.datetime | None
+) -> None:
     """Start an OKR repository in DIRECTORY (default: here).
 
     Writes okrs/org.yaml, the current quarter's files for an example root team and one team,
     the JSON Schemas the files' editor modelines point at, a pre-commit configuration that
-    validates on every commit, and a .gitignore for the built site. Nothing that exists is
+    validates on every commit, a .gitignore for the built site, and CI pipelines: with
+    --ci github, workflows that validate pull requests, publish the site with GitHub Pages and
+    post a weekly report; with --ci gitlab, a .gitlab-ci.yml that validates merge requests
+    (with a code-quality report) and publishes with GitLab Pages. Nothing that exists is
     overwritten: if any of these files is there, nothing is written.
     """
     from .init import init as write
 
     target = (directory or Path.cwd()).resolve()
-    written = write(target, name or target.name, owner, _as_of(as_of))
+    written = write(target, name or target.name, owner, _as_of(as_of), ci)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: cd {target} && okrs validate")
@@ -494,6 +515,7 @@ def build(
 
     repo = _root(root)
     summary = write_site(repo, out or repo / "site", _as_of(as_of), strict)
+    _notices(summary.notices)
     counts = f"{summary.errors} error(s), {summary.warnings} warning(s)"
     if not summary.written:
         from .validate import Outcome

@@ -125,8 +125,17 @@ class Commit:
 _ZERO = "0" * 40
 
 
-def log(root: Path, folder: str) -> list[Commit]:
-    """Every commit that changed ``folder``, oldest first, read in one ``git log`` pass.
+def has_commits(root: Path) -> bool:
+    """False in a repository whose branch has no commit yet."""
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except OkrsError:
+        return False
+    return True
+
+
+def log(root: Path, folder: str, rev: str = "HEAD") -> list[Commit]:
+    """Every commit up to ``rev`` that changed ``folder``, oldest first, in one ``git log`` pass.
 
     The first-parent line is followed and a merge is seen as its change to the first parent, so
     replaying the changes in order gives each commit's tree. Renames are not detected: a moved
@@ -144,6 +153,8 @@ def log(root: Path, folder: str) -> list[Commit]:
         "--raw",
         "-z",
         "--format=%x01%H%x00%h%x00%an%x00%ae%x00%aI%x00%s",
+        "--end-of-options",
+        rev,
         "--",
         folder,
     )

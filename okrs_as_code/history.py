@@ -5,9 +5,9 @@ one ``git cat-file --batch`` process reads those file versions. Replaying the co
 first keeps the objectives of every file; each commit's change to the named objective is then
 described by :mod:`changes`. Identity follows the IDs inside the files, never paths or lines.
 
-The replay is a pure function of the first-parent history, so a cache keyed by commit hash (the
-objectives each commit's changed files hold) could let a second run read only new commits;
-:func:`replay` is the seam for it.
+The replay is a pure function of the first-parent history, so with a cache it keeps, per commit
+hash, the parsed data of the files that commit changed: a second run reads and parses only the
+commits made since.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import assemble, gitutil
+from .cache import Cache
 from .changes import Change, Key, compare_key_results, compare_objectives, objectives_by_key
 from .dates import today_utc
 from .errors import OkrsError
 from .graph import current_period
-from .loader import parse_bytes
+from .loader import SourceFile, parse_bytes
 from .model import Objective
 from .refs import RefIndex, lookup, parse_ref
 from .repository import OKRS_DIR, ORG_FILE
@@ -44,18 +46,26 @@ class Entry:
     changes: list[Change]
 
 
-def replay(root: Path) -> Iterator[Step]:
-    """Every commit touching the OKR files, oldest first, with the objectives it changed."""
-    commits = gitutil.log(root, OKRS_DIR + "/")
+def replay(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Iterator[Step]:
+    """Every commit up to ``rev`` touching the OKR files, oldest first, with the objectives it
+    changed. ``cache`` supplies the parsed files of commits already seen and learns the others'.
+    """
+    commits = gitutil.log(root, OKRS_DIR + "/", rev)
+    known = cache.history() if cache is not None else {}
+    learned: dict[str, dict[str, Any]] = {}
     by_file: dict[str, dict[Key, Objective]] = {}
     with gitutil.BlobReader(root) as reader:
         for commit in commits:
             touched = [p for p in commit.changes if p != ORG_FILE and p.endswith((".yaml", ".yml"))]
+            data = known.get(commit.hash)
+            if not isinstance(data, dict) or set(data) != set(touched):
+                data = {path: _data(path, commit.changes[path], reader) for path in touched}
+                if _storable(data):
+                    learned[commit.hash] = data
             old = [o for p in touched for o in by_file.pop(p, {}).values()]
             for path in touched:
-                blob = commit.changes[path]
-                if blob is not None:
-                    by_file[path] = _objectives(path, reader.read(blob))
+                if data[path] is not None:
+                    by_file[path] = _objectives(path, data[path])
             new = [o for p in touched for o in by_file.get(p, {}).values()]
             before, after = objectives_by_key(old), objectives_by_key(new)
             keys = before.keys() | after.keys()
@@ -64,13 +74,28 @@ def replay(root: Path) -> Iterator[Step]:
                 {k: before.get(k) for k in keys},
                 {k: after.get(k) for k in keys},
             )
+    if cache is not None and learned:
+        cache.store_history({**known, **learned})
 
 
-def _objectives(path: str, content: bytes) -> dict[Key, Objective]:
-    source = parse_bytes(path, content)
-    if not source.ok:
-        return {}
-    return objectives_by_key(assemble.team_file(source).objectives)
+def _data(path: str, blob: str | None, reader: gitutil.BlobReader) -> Any:
+    """A file version's parsed data; None for a deletion or a file that cannot be read."""
+    if blob is None:
+        return None
+    source = parse_bytes(path, reader.read(blob))
+    return source.data if source.ok else None
+
+
+def _storable(data: dict[str, Any]) -> bool:
+    """Whether the data survives JSON unchanged (YAML allows keys JSON would turn to text)."""
+    try:
+        return bool(json.loads(json.dumps(data, allow_nan=False)) == data)
+    except ValueError:
+        return False
+
+
+def _objectives(path: str, data: Any) -> dict[Key, Objective]:
+    return objectives_by_key(assemble.team_file(SourceFile(path, data=data)).objectives)
 
 
 def history(root: Path, text: str) -> tuple[str, list[Entry]]:

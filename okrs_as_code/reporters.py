@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -161,17 +163,65 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
     }
 
 
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.OFF: "info"}
+
+
+class GitlabReporter(Reporter):
+    """GitLab's code-quality report (``artifacts:reports:codequality``): one JSON array.
+
+    A fingerprint is what GitLab's merge-request widget compares between the target branch
+    and the merge request, so it leaves the line out (editing above a finding must not make
+    it "new") and counts repeats of the same message in a file, keeping every finding unique.
+    """
+
+    name = "gitlab"
+
+    def render(self, outcome: Outcome) -> str:
+        seen: dict[tuple[str, str, str], int] = {}
+        issues = []
+        for d in outcome.diagnostics:
+            key = (d.path, d.code, _MOVING.sub("#", d.message))
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            issues.append(
+                {
+                    "type": "issue",
+                    "check_name": d.code,
+                    "description": f"{d.code} {_text_of(d)}",
+                    "severity": _GITLAB_SEVERITY[d.severity],
+                    "fingerprint": _fingerprint(*key, occurrence),
+                    "location": {"path": d.path, "lines": {"begin": d.line}},
+                }
+            )
+        return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+# Dates and day counts in a message move with the as-of date ("51 days before 2026-12-20");
+# the finding is the same, so they are left out of its fingerprint.
+_MOVING = re.compile(r"\d{4}-\d{2}-\d{2}|\b\d+ days?\b")
+
+
+def _fingerprint(path: str, code: str, message: str, occurrence: int) -> str:
+    text = "\0".join((path, code, message, str(occurrence)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 REPORTERS: dict[str, type[Reporter]] = {
-    cls.name: cls for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
+    cls.name: cls
+    for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter, GitlabReporter)
 }
 
 
 def render_against_base(output_format: str, compared: Compared) -> str:
     """A report of a ``--base`` run: inherited diagnostics marked, new ones counted apart.
 
-    JSON gives every diagnostic ``"new": true|false``; the other formats append
-    " (also at REV)" to the text of inherited ones.
+    JSON gives every diagnostic ``"new": true|false``; GitLab's report is left as it is
+    (its merge-request widget finds what is new itself, by fingerprint, and a marked message
+    would change the fingerprints); the other formats append " (also at REV)" to the text of
+    inherited ones.
     """
+    if output_format == "gitlab":
+        return GitlabReporter().render(compared.outcome)
     if output_format == "json":
         document = json.loads(JsonReporter().render(compared.outcome))
         for item, is_new in zip(document["diagnostics"], compared.new, strict=True):

@@ -6,9 +6,9 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import assemble, schema, snapshot
 from .cache import Cache, skeleton
@@ -23,6 +23,11 @@ from .repository import ORG_FILE
 from .rules import RULES, Context
 from .snapshot import Snapshot
 
+if TYPE_CHECKING:
+    from .timeline import Timeline
+
+HISTORY_RULES = ("OKR401", "OKR402")
+
 
 @dataclass
 class Outcome:
@@ -31,6 +36,7 @@ class Outcome:
     diagnostics: list[Diagnostic]
     files: int
     as_of: dt.date
+    notices: list[str] = field(default_factory=list)  # one-line notes for standard error
 
     @property
     def errors(self) -> int:
@@ -141,11 +147,17 @@ def check(
 ) -> Outcome:
     """:func:`validate` over files already read."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
-    key = snap.digest(as_of.isoformat(), repr(sorted(wanted or [])))
+    context = [as_of.isoformat(), repr(sorted(wanted or []))]
+    if cache is not None and _history_wanted(_severities(snap.org_source)):
+        from .timeline import head
+
+        context.append("HEAD " + head(snap.root))  # the history rules read the commits too
+    key = snap.digest(*context)
     cached = cache.outcome(key) if cache else None
     if cached is not None:
         return _from_json(cached, as_of)
-    outcome = _outcome(load_focused(snap, wanted, cache), as_of, wanted, len(snap.files))
+    loaded = load_focused(snap, wanted, cache)
+    outcome = _outcome(loaded, as_of, wanted, len(snap.files), history_for(loaded, cache))
     if cache is not None:
         cache.store_outcome(key, _to_json(outcome))
     return outcome
@@ -175,13 +187,51 @@ def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -
     return loaded
 
 
-def outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int) -> Outcome:
-    """Every rule over a loaded repository, reporting the ``wanted`` files (None: all)."""
-    return _outcome(loaded, as_of, wanted, files)
+def outcome(
+    loaded: Loaded,
+    as_of: dt.date,
+    wanted: set[str] | None,
+    files: int,
+    history: Timeline | str | None = None,
+) -> Outcome:
+    """Every rule over a loaded repository, reporting the ``wanted`` files (None: all).
+
+    ``history`` is the repository's timeline (or why there is none) when the caller read it
+    already; otherwise it is read here, and only when a history rule is enabled.
+    """
+    return _outcome(loaded, as_of, wanted, files, history or history_for(loaded, None))
 
 
-def _outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int) -> Outcome:
-    severities = _severities(loaded)
+def _history_wanted(severities: dict[str, Severity]) -> bool:
+    return any(severities[code] is not Severity.OFF for code in HISTORY_RULES)
+
+
+def history_for(loaded: Loaded, cache: Cache | None, rev: str = "HEAD") -> Timeline | str | None:
+    """The timeline up to ``rev`` when a history rule is enabled (or why there is none), else
+    None: other runs pay nothing for git."""
+    if not _history_wanted(_severities(loaded.sources[0])):
+        return None
+    from .timeline import read
+
+    return read(loaded.root, cache, rev)
+
+
+def history_notice(severities: dict[str, Severity], reason: str) -> str:
+    """The one line said on standard error when history rules are enabled but cannot run."""
+    codes = " and ".join(c for c in HISTORY_RULES if severities[c] is not Severity.OFF)
+    return f"okrs: note: {codes} skipped: {reason} (they read the git history)"
+
+
+def _outcome(
+    loaded: Loaded,
+    as_of: dt.date,
+    wanted: set[str] | None,
+    files: int,
+    history: Timeline | str | None = None,
+) -> Outcome:
+    severities = _severities(loaded.sources[0])
+    skipped = isinstance(history, str) and _history_wanted(severities)
+    notices = [history_notice(severities, str(history))] if skipped else []
     context = Context(
         loaded.model,
         loaded.graph,
@@ -189,6 +239,7 @@ def _outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int
         loaded.sources,
         loaded.schema_findings,
         None if wanted is None else frozenset(wanted),
+        None if history is None or isinstance(history, str) else history,
     )
     findings = [
         finding
@@ -203,12 +254,13 @@ def _outcome(loaded: Loaded, as_of: dt.date, wanted: set[str] | None, files: int
         {_diagnostic(f, severities[f.code], positions) for f in findings},
         key=Diagnostic.sort_key,
     )
-    return Outcome(diagnostics, files, as_of)
+    return Outcome(diagnostics, files, as_of, notices)
 
 
 def _to_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "files": outcome.files,
+        "notices": outcome.notices,
         "diagnostics": [
             [d.path, d.line, d.column, d.code, d.severity.value, d.message, d.hint]
             for d in outcome.diagnostics
@@ -221,7 +273,9 @@ def _from_json(stored: dict[str, Any], as_of: dt.date) -> Outcome:
         Diagnostic(path, line, column, code, Severity(severity), message, hint)
         for path, line, column, code, severity, message, hint in stored["diagnostics"]
     ]
-    return Outcome(diagnostics, stored["files"], as_of)
+    notices = stored.get("notices")
+    kept = [n for n in notices if isinstance(n, str)] if isinstance(notices, list) else []
+    return Outcome(diagnostics, stored["files"], as_of, kept)
 
 
 def _diagnostic(finding: Finding, severity: Severity, positions: PositionIndex) -> Diagnostic:
@@ -234,10 +288,9 @@ def _diagnostic(finding: Finding, severity: Severity, positions: PositionIndex) 
     )
 
 
-def _severities(loaded: Loaded) -> dict[str, Severity]:
+def _severities(org_source: SourceFile) -> dict[str, Severity]:
     """Default severities with ``policy.rules`` applied; an unknown code stops the run."""
     chosen = {code: rule.severity for code, rule in RULES.items()}
-    org_source = loaded.sources[0]
     data = org_source.data if isinstance(org_source.data, dict) else {}
     policy = data.get("policy")
     rules = policy.get("rules") if isinstance(policy, dict) else None

@@ -17,6 +17,8 @@ def test_init_writes_a_repository_that_validates(run_line: RunLine, tmp_path: Pa
     assert "wrote okrs/2026-Q4/product.yaml" in out
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
+        ".github/workflows/publish.yml", ".github/workflows/validate.yml",
+        ".github/workflows/weekly.yml",
         ".gitignore", ".pre-commit-config.yaml", "okrs/2026-Q4/company.yaml",
         "okrs/2026-Q4/product.yaml", "okrs/org.yaml", "schema/okrs.schema.json",
         "schema/org.schema.json",

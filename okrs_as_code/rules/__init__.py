@@ -10,12 +10,16 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Finding, Severity
 from ..graph import Graph
 from ..loader import SourceFile
 from ..model import Model, Objective, Organization, TeamFile
 from ..periods import Period
+
+if TYPE_CHECKING:
+    from ..timeline import Timeline
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Context:
     sources: list[SourceFile]
     schema_findings: list[Finding]
     focus: frozenset[str] | None = None  # the files reported on; None: all of them
+    history: Timeline | None = None  # committed versions, for the history rules (OKR4xx) alone
 
     def files(self) -> list[TeamFile]:
         """The team files whose problems are reported: every finding lies in the file of the
@@ -89,4 +94,4 @@ def rule(
 
 
 # The families register their rules on import; the order here is the order of the codes.
-from . import files, alignment, measurability, cadence  # noqa: E402, F401, I001
+from . import files, alignment, measurability, cadence, commitments  # noqa: E402, F401, I001

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from .. import snapshot
+from .. import snapshot, timeline
 from ..diagnostics import Diagnostic
 from ..export import to_json
 from ..resources import shipped_dir
@@ -48,6 +48,7 @@ class Summary:
     errors: int
     warnings: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # one-line notes for standard error
 
 
 def environment(user_dir: Path | None) -> jinja2.Environment:
@@ -77,11 +78,14 @@ def build(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> Summar
     """
     snap = snapshot.take(root)
     loaded = load_focused(snap, None, None)  # read once, for the checks and the pages alike
-    outcome = checked(loaded, as_of, None, len(snap.files))
+    history = timeline.read(root)  # for the history rules and the pages' "last changed"
+    outcome = checked(loaded, as_of, None, len(snap.files), history)
     summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
+    summary.notices = outcome.notices
     if strict and outcome.errors:
         return summary
-    site = Collector(loaded, as_of).site(outcome.diagnostics)
+    found = history if isinstance(history, timeline.Timeline) else None
+    site = Collector(loaded, as_of, found).site(outcome.diagnostics)
     files = render_pages(environment(root / USER_TEMPLATES), site)
     files["okrs.json"] = to_json(loaded, as_of).encode("utf-8")
     files["search-index.js"] = search_index(site.search)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..changes import Change as ChangeHow
 from ..diagnostics import Diagnostic, Severity
 from ..graph import active_periods, current_period
 from ..model import Objective, Status
 from ..periods import Period
 from ..selection import periods_with_files
 from ..status import objective_status
+from ..timeline import Timeline, Version, entries
 from ..validate import Loaded
 from .pages import Context, objective_view, period_url, team_url, unaligned
 from .render import markdown, percent
@@ -21,16 +23,18 @@ from .views import (
     HealthView,
     KeyResultItem,
     Link,
+    ObjectiveView,
     PeriodView,
     SiteView,
     TeamView,
 )
+from .views import Change as ChangeView
 
 
 class Collector:
     """Builds every view once; an objective's view is shared by every page that shows it."""
 
-    def __init__(self, loaded: Loaded, as_of: dt.date) -> None:
+    def __init__(self, loaded: Loaded, as_of: dt.date, history: Timeline | None = None) -> None:
         self.context = Context(loaded, as_of)
         self.model = loaded.model
         self.periods = periods_with_files(self.model)
@@ -40,6 +44,9 @@ class Collector:
             unique.setdefault(objective.ref, objective)  # the first of duplicates (OKR103)
         self.objectives = sorted(unique.values(), key=lambda o: order.get(o.period, len(order)))
         self.views = {o.ref: objective_view(self.context, o) for o in self.objectives}
+        if history is not None:
+            for objective in self.objectives:
+                _fill_history(self.views[objective.ref], history.of(objective))
 
     def site(self, diagnostics: list[Diagnostic]) -> SiteView:
         org = self.model.org
@@ -234,3 +241,28 @@ class Collector:
 
 def _with(item: KeyResultItem, detail: str) -> KeyResultItem:
     return KeyResultItem(item.title, item.url, item.team, item.period, detail)
+
+
+def _fill_history(view: ObjectiveView, versions: list[Version]) -> None:
+    """The objective's commits, newest first, and each key result's last change."""
+    history = []
+    last: dict[str, ChangeView] = {}
+    for entry in entries(versions):
+        commit = entry.commit
+        created = any(c.kind == "created" and c.ref == view.ref for c in entry.changes)
+        words = ["created"] if created else [_words(view.ref, c) for c in entry.changes]
+        history.append(ChangeView(commit.author, commit.date[:10], commit.short, "; ".join(words)))
+        for kr_id in dict.fromkeys(c.ref.partition("#")[2] for c in entry.changes):
+            mine = [c.text for c in entry.changes if c.ref == f"{view.ref}#{kr_id}"]
+            if kr_id and mine:
+                summary = "; ".join(mine)
+                last[kr_id] = ChangeView(commit.author, commit.date[:10], commit.short, summary)
+    view.history = history[::-1]
+    view.last_changed = view.history[0] if view.history else None
+    for kr in view.key_results:
+        kr.last_changed = last.get(kr.id)
+
+
+def _words(ref: str, change: ChangeHow) -> str:
+    kr_id = change.ref.removeprefix(ref).removeprefix("#")
+    return f"{kr_id}: {change.text}" if kr_id else change.text

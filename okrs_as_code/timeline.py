@@ -1,0 +1,95 @@
+"""Every committed version of every objective, for the rules that judge changes made after a
+period started (OKR401, OKR402) and for the site's "last changed by" and commit history.
+
+The versions come from :func:`history.replay` (one ``git log`` pass, one ``git cat-file``
+process, the cache for commits already seen). Without history (not a git repository, a shallow
+clone) :func:`read` returns the one-line notice to show instead, never a diagnostic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import gitutil
+from .cache import Cache
+from .changes import Change, Key, compare_objectives
+from .errors import OkrsError
+from .model import Objective
+
+
+@dataclass(frozen=True)
+class Version:
+    """An objective as one commit left it (None: that commit removed it)."""
+
+    commit: gitutil.Commit
+    objective: Objective | None
+
+    @property
+    def day(self) -> dt.date:
+        """The commit's date, as its author's clock read it."""
+        return dt.date.fromisoformat(self.commit.date[:10])
+
+
+@dataclass
+class Timeline:
+    """Committed versions of each objective, oldest first, by (period, team, id)."""
+
+    versions: dict[Key, list[Version]] = field(default_factory=dict)
+
+    def of(self, objective: Objective) -> list[Version]:
+        return self.versions.get((objective.period, objective.team, objective.id), [])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commit's changes to one objective and its key results, in words."""
+
+    commit: gitutil.Commit
+    changes: list[Change]
+
+
+def read(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Timeline | str:
+    """The timeline of the repository at ``root`` up to ``rev``, or why there is none."""
+    from .history import replay  # history imports validate, which imports this lazily
+
+    try:
+        gitutil.prefix(root)
+    except OkrsError:
+        return "not a git repository"
+    if gitutil.is_shallow(root):
+        return "a shallow clone (fetch the full history: git fetch --unshallow)"
+    timeline = Timeline()
+    if rev == "HEAD" and not gitutil.has_commits(root):
+        return timeline
+    for step in replay(root, cache, rev):
+        for key, objective in step.after.items():
+            timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
+    return timeline
+
+
+def head(root: Path) -> str:
+    """The commit checked out ("" outside a repository or before the first commit)."""
+    try:
+        return gitutil.git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
+    except OkrsError:
+        return ""
+
+
+def entries(versions: list[Version]) -> list[Entry]:
+    """What each commit changed in the objective, oldest first (no-change commits left out)."""
+    found = []
+    state: Objective | None = None
+    for version in versions:
+        changes = compare_objectives(state, version.objective)
+        state = version.objective
+        if changes:
+            found.append(Entry(version.commit, [_created(c) for c in changes]))
+    return found
+
+
+def _created(change: Change) -> Change:
+    if change.kind != "added":
+        return change
+    return Change(change.ref, change.title, "created", "created")

@@ -1,0 +1,218 @@
+"""The history rules (OKR401, OKR402), their cache and the site's history, on real git
+repositories committed with fixed identities and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okrs_as_code.site.build import build
+
+from .conftest import RunLine
+from .test_git_history import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, _edit, _env, commit
+
+LATER = "2026-11-02T10:00:00+00:00"
+AS_OF = "2026-11-20"
+PRODUCT_FILE = "okrs/2026-Q4/product.yaml"
+COMPANY_FILE = "okrs/2026-Q4/company.yaml"
+
+UPTIME = """
+      - id: uptime
+        title: Keep editor uptime at or above 99.9%
+        keep: {at_least: 99.9}
+        check_ins:
+          - {date: 2026-11-18, value: 99.95}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The organisation committed by Maya on the period's first day, with a keep key result."""
+    root = tmp_path / "okrs-repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=_env(), check=True)
+    files: dict[str, str | None] = {
+        "okrs/org.yaml": ORG,
+        COMPANY_FILE: COMPANY,
+        PRODUCT_FILE: PRODUCT.rstrip("\n") + UPTIME,
+        "okrs/2026-Q4/marketing.yaml": MARKETING,
+    }
+    commit(root, files, "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
+    return root
+
+
+def change(repo: Path, path: str, old: str, new: str, date: str = LATER) -> str:
+    """Commit one text replacement as Sam; the commit's short hash."""
+    return commit(repo, {path: _edit(repo, path, old, new)}, "Edit", date, SAM)
+
+
+def diagnostics(run_line: RunLine, repo: Path, *extra: str) -> list[dict[str, Any]]:
+    args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo), *extra]
+    found: list[dict[str, Any]] = json.loads(run_line(args).stdout)["diagnostics"]
+    return [d for d in found if d["code"] in ("OKR401", "OKR402")]
+
+
+def line_of(repo: Path, path: str, text: str) -> int:
+    lines = (repo / path).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_lowered_target_is_reported_at_its_line(repo: Path, run_line: RunLine) -> None:
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    result = run_line(["validate", "--as-of", AS_OF, "--root", str(repo)], expect=0)
+    assert result.stderr == ""
+    line = line_of(repo, PRODUCT_FILE, "target: 300")
+    assert (
+        f"{PRODUCT_FILE}:{line}:17: warning OKR401 target of key result 'signups' lowered from "
+        f"500 to 300 by Sam Okafor on 2026-11-02 ({short}), after the period started on "
+        "2026-10-01" in result.stdout
+    )
+
+
+def test_harder_targets_and_first_day_changes_pass(repo: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "target: 500", "target: 450", "2026-10-01T17:00:00+00:00")
+    change(repo, PRODUCT_FILE, "target: 450", "target: 600")
+    assert diagnostics(run_line, repo) == []
+
+
+def test_an_undone_change_passes(repo: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    change(repo, PRODUCT_FILE, "target: 300", "target: 500", "2026-11-03T10:00:00+00:00")
+    assert diagnostics(run_line, repo) == []
+
+
+def test_a_decreasing_key_result_raised_is_easier(repo: Path, run_line: RunLine) -> None:
+    first_day = "2026-10-01T17:00:00+00:00"
+    change(
+        repo,
+        COMPANY_FILE,
+        "baseline: 4.6\n        target: 4.8",
+        "baseline: 5\n        target: 4.2",
+        first_day,
+    )
+    change(repo, COMPANY_FILE, "target: 4.2", "target: 4.4")
+    [found] = diagnostics(run_line, repo)
+    assert found["message"].startswith("target of key result 'rating' raised from 4.2 to 4.4 by")
+
+
+def test_a_rebased_baseline(repo: Path, run_line: RunLine) -> None:
+    change(repo, COMPANY_FILE, "baseline: 4.6", "baseline: 4.5")
+    [found] = diagnostics(run_line, repo)
+    assert found["line"] == line_of(repo, COMPANY_FILE, "baseline: 4.5")
+    assert found["message"].startswith("baseline of key result 'rating' re-based from 4.6 to 4.5")
+
+
+def test_a_loosened_keep_threshold(repo: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "at_least: 99.9", "at_least: 99.5")
+    [found] = diagnostics(run_line, repo)
+    assert found["line"] == line_of(repo, PRODUCT_FILE, "at_least: 99.5")
+    assert found["message"].startswith(
+        "keep at_least threshold of key result 'uptime' lowered from 99.9 to 99.5"
+    )
+
+
+def test_uncommitted_changes_count(repo: Path, run_line: RunLine) -> None:
+    text = _edit(repo, PRODUCT_FILE, "target: 500", "target: 250")
+    (repo / PRODUCT_FILE).write_text(text, encoding="utf-8")
+    [found] = diagnostics(run_line, repo)
+    assert found["severity"] == "warning"
+    assert "from 500 to 250 in uncommitted changes" in found["message"]
+
+
+def test_okr402_is_off_until_policy_turns_it_on(repo: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "title: Reach 500 weekly sign-ups", "title: Reach 600 sign-ups")
+    text = (repo / PRODUCT_FILE).read_text(
+        encoding="utf-8"
+    ) + "          - {date: 2026-11-19, value: 0.6}\n"
+    (repo / PRODUCT_FILE).write_text(text, encoding="utf-8")  # a check-in is never frozen
+    assert diagnostics(run_line, repo) == []
+    policy = "  cadence: {check_in_every: 7d, grace: 2d}\n  rules: {OKR402: error}\n"
+    org = _edit(repo, "okrs/org.yaml", "  cadence: {check_in_every: 7d, grace: 2d}\n", policy)
+    (repo / "okrs/org.yaml").write_text(org, encoding="utf-8")
+    [found] = diagnostics(run_line, repo)
+    assert found["severity"] == "error"
+    assert found["line"] == line_of(repo, PRODUCT_FILE, "Reach 600 sign-ups")
+    assert found["message"].startswith(
+        "title of key result 'signups' changed from 'Reach 500 weekly sign-ups' to "
+        "'Reach 600 sign-ups' after the period started on 2026-10-01 (last by Sam Okafor"
+    )
+
+
+def test_without_git_a_note_on_stderr_once(repo: Path, run_line: RunLine) -> None:
+    shutil.rmtree(repo / ".git")
+    args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
+    for _ in range(2):  # the second run comes from the cache and says it again
+        result = run_line(args, expect=0)
+        assert result.stderr == (
+            "okrs: note: OKR401 skipped: not a git repository (they read the git history)\n"
+        )
+        assert json.loads(result.stdout)["summary"]["errors"] == 0
+    org = _edit(repo, "okrs/org.yaml", "policy:\n", "policy:\n  rules: {OKR401: off}\n")
+    (repo / "okrs/org.yaml").write_text(org, encoding="utf-8")
+    assert run_line(args, expect=0).stderr == ""
+
+
+def test_a_shallow_clone_says_so(repo: Path, tmp_path: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    clone = tmp_path / "clone"
+    source = repo.resolve().as_uri()
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", source, str(clone)], env=_env(), check=True
+    )
+    result = run_line(["validate", "--as-of", AS_OF, "--root", str(clone)], expect=0)
+    assert result.stderr.count("\n") == 1
+    assert "OKR401 skipped: a shallow clone" in result.stderr
+    assert "OKR401" not in result.stdout
+
+
+def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    env = {"OKRS_CACHE_DIR": str(cache_dir)}
+    args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
+    assert "OKR401" not in run_line(args, env=env).stdout
+    [stored] = list(cache_dir.rglob("history.json"))
+    assert len(json.loads(stored.read_text(encoding="utf-8"))) == 1
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    assert f"({short})" in run_line(args, env=env).stdout
+    assert len(json.loads(stored.read_text(encoding="utf-8"))) == 2
+    stored.write_text("{not json", encoding="utf-8")  # a corrupt cache is ignored
+    run_line(["validate", "--as-of", "2026-11-19", "--root", str(repo)], expect=0, env=env)
+    assert f"({short})" in run_line(args, env=env).stdout
+
+
+def test_validate_base_inherits_an_old_lowered_target(repo: Path, run_line: RunLine) -> None:
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    args = ["validate", "--as-of", AS_OF, "--root", str(repo), "--base", "HEAD"]
+    result = run_line(args, expect=0)
+    assert "OKR401" in result.stdout and "(also at HEAD)" in result.stdout
+
+
+def test_the_site_shows_who_changed_what(repo: Path, tmp_path: Path) -> None:
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    out = tmp_path / "site"
+    summary = build(repo, out, dt.date(2026, 11, 20))
+    assert summary.notices == []
+    page = (out / "objectives/2026-Q4/product/creatives-love.html").read_text(encoding="utf-8")
+    assert (
+        f"Sam Okafor, 2026-11-02: signups: target 500 -&gt; 300 (lowered, easier) ({short})" in page
+    )
+    assert "Maya Patel, 2026-10-01: created (" in page
+    assert page.count("<dt>Last changed</dt>") == 3  # every key result
+    first = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    build(repo, out, dt.date(2026, 11, 20))
+    assert first == {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_the_site_without_git_has_no_history(repo: Path, tmp_path: Path) -> None:
+    shutil.rmtree(repo / ".git")
+    out = tmp_path / "site"
+    summary = build(repo, out, dt.date(2026, 11, 20))
+    assert summary.written and len(summary.notices) == 1
+    page = (out / "objectives/2026-Q4/product/creatives-love.html").read_text(encoding="utf-8")
+    assert "Last changed" not in page and "<h2>History</h2>" not in page

@@ -52,12 +52,13 @@ class Timing:
         return statistics.median(self.seconds)
 
 
-def organisation(size: str) -> Path:
-    """The generated organisation of a size, made once and reused (same seed, same bytes)."""
-    folder = DATA / f"{size}-seed{SEED}"
+def organisation(size: str, history: bool = False) -> Path:
+    """The generated organisation of a size, made once and reused (same seed, same bytes);
+    with ``history``, a git repository holding one commit per team per week."""
+    folder = DATA / f"{size}-seed{SEED}{'-history' if history else ''}"
     if not (folder / "okrs" / "org.yaml").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        generate(SIZES[size], SEED, folder, with_json=True)
+        generate(SIZES[size], SEED, folder, git_history=history, with_json=not history)
     return folder
 
 
@@ -125,8 +126,33 @@ def measure(size: str, repeat: int) -> list[Timing]:
     team_file.write_bytes(original)
     timings.append(_check_in(root, team_file, original, repeat, env))
     timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
+    timings.extend(_history(size, repeat, {**env, "OKRS_CACHE_DIR": str(cache / "history")}))
     shutil.rmtree(cache, ignore_errors=True)
     return [t for t in timings if t is not None]
+
+
+def _history(size: str, repeat: int, env: dict[str, str]) -> list[Timing | None]:
+    """The same organisation with its git history: the history rules (OKR401) read every
+    commit, measured against ``git log --raw`` over the same commits."""
+    root = organisation(size, history=True)
+    cache = Path(env["OKRS_CACHE_DIR"])
+    validate = _okrs("validate", "--root", str(root))
+    team_file = sorted(root.glob("okrs/*/*.yaml"))[SIZES[size] // 2]
+    original = team_file.read_bytes()
+    timings: list[Timing | None] = [
+        command("history", "git log --raw, same commits", repeat,
+                ["git", "-C", str(root), "log", "--raw", "--no-renames", "--", "okrs/"], env),
+        command("history", "okrs validate with history, no cache", repeat, validate, env,
+                before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
+        command("history", "okrs validate with history, nothing changed", repeat, validate, env),
+        command(
+            "history", "okrs validate with history, one file changed", repeat,
+            [*validate, str(team_file)], env,
+            before=lambda run: team_file.write_bytes(original + f"# run {run}\n".encode()),
+        ),
+    ]  # fmt: skip
+    team_file.write_bytes(original)
+    return timings
 
 
 def _check_in(

@@ -95,13 +95,15 @@ class Cache:
     def history(self) -> dict[str, Any]:
         """The parsed files each commit changed, by commit hash (see :func:`history.replay`)."""
         with contextlib.suppress(Exception):
-            found = json.loads((self.directory / "history.json").read_bytes())
+            found = marshal.loads((self.directory / "history.marshal").read_bytes())
             if isinstance(found, dict):
                 return found
         return {}
 
     def store_history(self, commits: dict[str, Any]) -> None:
-        self._write("history.json", json.dumps(commits, separators=(",", ":")).encode("utf-8"))
+        # marshal, like the skeletons: several times faster to read back than JSON.
+        with contextlib.suppress(ValueError):
+            self._write("history.marshal", marshal.dumps(commits))
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

@@ -46,9 +46,13 @@ class Entry:
     changes: list[Change]
 
 
-def replay(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Iterator[Step]:
+def replay(
+    root: Path, cache: Cache | None = None, rev: str = "HEAD", check_ins: bool = True
+) -> Iterator[Step]:
     """Every commit up to ``rev`` touching the OKR files, oldest first, with the objectives it
     changed. ``cache`` supplies the parsed files of commits already seen and learns the others'.
+    Without ``check_ins`` the versions leave them out: the rules about commitments never look
+    at them, and they are most of every version.
     """
     commits = gitutil.log(root, OKRS_DIR + "/", rev)
     known = cache.history() if cache is not None else {}
@@ -60,12 +64,12 @@ def replay(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Iterato
             data = known.get(commit.hash)
             if not isinstance(data, dict) or set(data) != set(touched):
                 data = {path: _data(path, commit.changes[path], reader) for path in touched}
-                if _storable(data):
-                    learned[commit.hash] = data
+                learned[commit.hash] = data
             old = [o for p in touched for o in by_file.pop(p, {}).values()]
             for path in touched:
                 if data[path] is not None:
-                    by_file[path] = _objectives(path, data[path])
+                    version = data[path] if check_ins else _without_check_ins(data[path])
+                    by_file[path] = _objectives(path, version)
             new = [o for p in touched for o in by_file.get(p, {}).values()]
             before, after = objectives_by_key(old), objectives_by_key(new)
             keys = before.keys() | after.keys()
@@ -86,12 +90,22 @@ def _data(path: str, blob: str | None, reader: gitutil.BlobReader) -> Any:
     return source.data if source.ok else None
 
 
-def _storable(data: dict[str, Any]) -> bool:
-    """Whether the data survives JSON unchanged (YAML allows keys JSON would turn to text)."""
-    try:
-        return bool(json.loads(json.dumps(data, allow_nan=False)) == data)
-    except ValueError:
-        return False
+def _without_check_ins(data: Any) -> Any:
+    if not isinstance(data, dict) or not isinstance(data.get("objectives"), list):
+        return data
+    objectives = [
+        {
+            **objective,
+            "key_results": [
+                {k: v for k, v in kr.items() if k != "check_ins"} if isinstance(kr, dict) else kr
+                for kr in objective["key_results"]
+            ],
+        }
+        if isinstance(objective, dict) and isinstance(objective.get("key_results"), list)
+        else objective
+        for objective in data["objectives"]
+    ]
+    return {**data, "objectives": objectives}
 
 
 def _objectives(path: str, data: Any) -> dict[Key, Objective]:

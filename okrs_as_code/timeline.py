@@ -50,8 +50,13 @@ class Entry:
     changes: list[Change]
 
 
-def read(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Timeline | str:
-    """The timeline of the repository at ``root`` up to ``rev``, or why there is none."""
+def read(
+    root: Path, cache: Cache | None = None, rev: str = "HEAD", check_ins: bool = True
+) -> Timeline | str:
+    """The timeline of the repository at ``root`` up to ``rev``, or why there is none.
+
+    Without ``check_ins`` the versions leave them out (the history rules never read them).
+    """
     from .history import replay  # history imports validate, which imports this lazily
 
     try:
@@ -63,7 +68,7 @@ def read(root: Path, cache: Cache | None = None, rev: str = "HEAD") -> Timeline 
     timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
         return timeline
-    for step in replay(root, cache, rev):
+    for step in replay(root, cache, rev, check_ins):
         for key, objective in step.after.items():
             timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
     return timeline

@@ -213,7 +213,7 @@ def history_for(loaded: Loaded, cache: Cache | None, rev: str = "HEAD") -> Timel
         return None
     from .timeline import read
 
-    return read(loaded.root, cache, rev)
+    return read(loaded.root, cache, rev, check_ins=False)
 
 
 def history_notice(severities: dict[str, Severity], reason: str) -> str:

@@ -55,7 +55,9 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
     assert "<!-- size S -->" in report and "### S: 20 teams" in report
     for tool in ("read the bytes", "json.loads, same data", "okrs, no cache",
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
-                 "okrs check-in", "check-jsonschema (schema only)"):  # fmt: skip
+                 "okrs check-in", "check-jsonschema (schema only)",
+                 "git log --raw, same commits", "okrs validate with history, no cache",
+                 "okrs validate with history, one file changed"):  # fmt: skip
         assert f"| {tool} |" in report, tool
 
 

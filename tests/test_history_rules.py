@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import marshal
 import shutil
 import subprocess
 from pathlib import Path
@@ -176,12 +177,12 @@ def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Pa
     env = {"OKRS_CACHE_DIR": str(cache_dir)}
     args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
     assert "OKR401" not in run_line(args, env=env).stdout
-    [stored] = list(cache_dir.rglob("history.json"))
-    assert len(json.loads(stored.read_text(encoding="utf-8"))) == 1
+    [stored] = list(cache_dir.rglob("history.marshal"))
+    assert len(marshal.loads(stored.read_bytes())) == 1
     short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
     assert f"({short})" in run_line(args, env=env).stdout
-    assert len(json.loads(stored.read_text(encoding="utf-8"))) == 2
-    stored.write_text("{not json", encoding="utf-8")  # a corrupt cache is ignored
+    assert len(marshal.loads(stored.read_bytes())) == 2
+    stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
     run_line(["validate", "--as-of", "2026-11-19", "--root", str(repo)], expect=0, env=env)
     assert f"({short})" in run_line(args, env=env).stdout
 

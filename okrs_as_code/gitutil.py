@@ -134,8 +134,9 @@ def has_commits(root: Path) -> bool:
     return True
 
 
-def log(root: Path, folder: str, rev: str = "HEAD") -> list[Commit]:
-    """Every commit up to ``rev`` that changed ``folder``, oldest first, in one ``git log`` pass.
+def log(root: Path, folder: str | list[str], rev: str = "HEAD") -> list[Commit]:
+    """Every commit up to ``rev`` that changed ``folder`` (or any of several paths), oldest
+    first, in one ``git log`` pass.
 
     The first-parent line is followed and a merge is seen as its change to the first parent, so
     replaying the changes in order gives each commit's tree. Renames are not detected: a moved
@@ -156,7 +157,7 @@ def log(root: Path, folder: str, rev: str = "HEAD") -> list[Commit]:
         "--end-of-options",
         rev,
         "--",
-        folder,
+        *([folder] if isinstance(folder, str) else folder),
     )
     return [_commit(record, base) for record in output.split(b"\x01") if record.strip()]
 

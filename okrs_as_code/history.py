@@ -47,14 +47,19 @@ class Entry:
 
 
 def replay(
-    root: Path, cache: Cache | None = None, rev: str = "HEAD", check_ins: bool = True
+    root: Path,
+    cache: Cache | None = None,
+    rev: str = "HEAD",
+    check_ins: bool = True,
+    paths: list[str] | None = None,
 ) -> Iterator[Step]:
     """Every commit up to ``rev`` touching the OKR files, oldest first, with the objectives it
     changed. ``cache`` supplies the parsed files of commits already seen and learns the others'.
     Without ``check_ins`` the versions leave them out: the rules about commitments never look
-    at them, and they are most of every version.
+    at them, and they are most of every version. ``paths`` limits the replay to the commits
+    that changed those files (a pre-commit run reports on those files alone).
     """
-    commits = gitutil.log(root, OKRS_DIR + "/", rev)
+    commits = gitutil.log(root, paths or OKRS_DIR + "/", rev)
     known = cache.history() if cache is not None else {}
     learned: dict[str, dict[str, Any]] = {}
     by_file: dict[str, dict[Key, Objective]] = {}
@@ -62,7 +67,9 @@ def replay(
         for commit in commits:
             touched = [p for p in commit.changes if p != ORG_FILE and p.endswith((".yaml", ".yml"))]
             data = known.get(commit.hash)
-            if not isinstance(data, dict) or set(data) != set(touched):
+            if isinstance(data, dict) and set(touched) <= set(data):
+                data = {path: data[path] for path in touched}
+            else:
                 data = {path: _data(path, commit.changes[path], reader) for path in touched}
                 learned[commit.hash] = data
             old = [o for p in touched for o in by_file.pop(p, {}).values()]

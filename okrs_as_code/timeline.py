@@ -51,11 +51,16 @@ class Entry:
 
 
 def read(
-    root: Path, cache: Cache | None = None, rev: str = "HEAD", check_ins: bool = True
+    root: Path,
+    cache: Cache | None = None,
+    rev: str = "HEAD",
+    check_ins: bool = True,
+    paths: list[str] | None = None,
 ) -> Timeline | str:
     """The timeline of the repository at ``root`` up to ``rev``, or why there is none.
 
-    Without ``check_ins`` the versions leave them out (the history rules never read them).
+    Without ``check_ins`` the versions leave them out (the history rules never read them);
+    ``paths`` limits it to the commits that changed those files.
     """
     from .history import replay  # history imports validate, which imports this lazily
 
@@ -68,7 +73,7 @@ def read(
     timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
         return timeline
-    for step in replay(root, cache, rev, check_ins):
+    for step in replay(root, cache, rev, check_ins, paths):
         for key, objective in step.after.items():
             timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
     return timeline

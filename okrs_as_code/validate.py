@@ -157,7 +157,11 @@ def check(
     if cached is not None:
         return _from_json(cached, as_of)
     loaded = load_focused(snap, wanted, cache)
-    outcome = _outcome(loaded, as_of, wanted, len(snap.files), history_for(loaded, cache))
+    # A run on some files (pre-commit) reads only those files' history: objectives are judged
+    # by the commits that changed their own file; a full run also follows moves between files.
+    paths = sorted(wanted) if wanted is not None else None
+    history = history_for(loaded, cache, paths=paths)
+    outcome = _outcome(loaded, as_of, wanted, len(snap.files), history)
     if cache is not None:
         cache.store_outcome(key, _to_json(outcome))
     return outcome
@@ -206,14 +210,16 @@ def _history_wanted(severities: dict[str, Severity]) -> bool:
     return any(severities[code] is not Severity.OFF for code in HISTORY_RULES)
 
 
-def history_for(loaded: Loaded, cache: Cache | None, rev: str = "HEAD") -> Timeline | str | None:
+def history_for(
+    loaded: Loaded, cache: Cache | None, rev: str = "HEAD", paths: list[str] | None = None
+) -> Timeline | str | None:
     """The timeline up to ``rev`` when a history rule is enabled (or why there is none), else
     None: other runs pay nothing for git."""
     if not _history_wanted(_severities(loaded.sources[0])):
         return None
     from .timeline import read
 
-    return read(loaded.root, cache, rev, check_ins=False)
+    return read(loaded.root, cache, rev, check_ins=False, paths=paths)
 
 
 def history_notice(severities: dict[str, Severity], reason: str) -> str:

@@ -217,3 +217,15 @@ def test_the_site_without_git_has_no_history(repo: Path, tmp_path: Path) -> None
     assert summary.written and len(summary.notices) == 1
     page = (out / "objectives/2026-Q4/product/creatives-love.html").read_text(encoding="utf-8")
     assert "Last changed" not in page and "<h2>History</h2>" not in page
+
+
+def test_a_run_on_one_file_reads_that_files_history(
+    repo: Path, run_line: RunLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    change(repo, "okrs/2026-Q4/marketing.yaml", "title: ", "title:  ")  # another file
+    monkeypatch.chdir(repo)
+    found = diagnostics(run_line, repo, PRODUCT_FILE)
+    assert [d["code"] for d in found] == ["OKR401"] and f"({short})" in found[0]["message"]
+    assert diagnostics(run_line, repo, "okrs/2026-Q4/marketing.yaml") == []
+    assert diagnostics(run_line, repo, PRODUCT_FILE) == found  # from the cache, the same

@@ -61,6 +61,11 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _history_file(check_ins: bool) -> str:
+    # Check-ins are most of every version, and the history rules never read them.
+    return "history.marshal" if check_ins else "commitments.marshal"
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -92,18 +97,19 @@ class Cache:
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
 
-    def history(self) -> dict[str, Any]:
-        """The parsed files each commit changed, by commit hash (see :func:`history.replay`)."""
+    def history(self, check_ins: bool = True) -> dict[str, Any]:
+        """The parsed files each commit changed, by commit hash (see :func:`history.replay`);
+        without ``check_ins``, the smaller copy the history rules read."""
         with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / "history.marshal").read_bytes())
+            found = marshal.loads((self.directory / _history_file(check_ins)).read_bytes())
             if isinstance(found, dict):
                 return found
         return {}
 
-    def store_history(self, commits: dict[str, Any]) -> None:
+    def store_history(self, commits: dict[str, Any], check_ins: bool = True) -> None:
         # marshal, like the skeletons: several times faster to read back than JSON.
         with contextlib.suppress(ValueError):
-            self._write("history.marshal", marshal.dumps(commits))
+            self._write(_history_file(check_ins), marshal.dumps(commits))
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

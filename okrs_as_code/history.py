@@ -60,7 +60,7 @@ def replay(
     that changed those files (a pre-commit run reports on those files alone).
     """
     commits = gitutil.log(root, paths or OKRS_DIR + "/", rev)
-    known = cache.history() if cache is not None else {}
+    known = cache.history(check_ins) if cache is not None else {}
     learned: dict[str, dict[str, Any]] = {}
     by_file: dict[str, dict[Key, Objective]] = {}
     with gitutil.BlobReader(root) as reader:
@@ -71,12 +71,13 @@ def replay(
                 data = {path: data[path] for path in touched}
             else:
                 data = {path: _data(path, commit.changes[path], reader) for path in touched}
+                if not check_ins:
+                    data = {path: _without_check_ins(value) for path, value in data.items()}
                 learned[commit.hash] = data
             old = [o for p in touched for o in by_file.pop(p, {}).values()]
             for path in touched:
                 if data[path] is not None:
-                    version = data[path] if check_ins else _without_check_ins(data[path])
-                    by_file[path] = _objectives(path, version)
+                    by_file[path] = _objectives(path, data[path])
             new = [o for p in touched for o in by_file.get(p, {}).values()]
             before, after = objectives_by_key(old), objectives_by_key(new)
             keys = before.keys() | after.keys()
@@ -86,7 +87,7 @@ def replay(
                 {k: after.get(k) for k in keys},
             )
     if cache is not None and learned:
-        cache.store_history({**known, **learned})
+        cache.store_history({**known, **learned}, check_ins)
 
 
 def _data(path: str, blob: str | None, reader: gitutil.BlobReader) -> Any:

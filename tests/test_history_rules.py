@@ -177,7 +177,7 @@ def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Pa
     env = {"OKRS_CACHE_DIR": str(cache_dir)}
     args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
     assert "OKR401" not in run_line(args, env=env).stdout
-    [stored] = list(cache_dir.rglob("history.marshal"))
+    [stored] = list(cache_dir.rglob("commitments.marshal"))
     assert len(marshal.loads(stored.read_bytes())) == 1
     short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
     assert f"({short})" in run_line(args, env=env).stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,18 @@ def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else today_utc()
 
 
+def format_option(choices: Sequence[str], help: str = "Output format.") -> Any:
+    """``--format``, one of ``choices``, the first by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 root_option = click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -86,14 +99,7 @@ def _rule_list() -> str:
     "  okrs validate --format github okrs/2026-Q4/product.yaml\n\n\b\nRules:\n" + _rule_list()
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(FORMATS)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
     "--no-cache", is_flag=True, help="Do not read or write the cache (env OKRS_NO_CACHE=1)."
@@ -203,14 +209,7 @@ def schema(name: str | None, write_dir: Path | None) -> None:
 
 @main.command(epilog="\b\nExamples:\n  okrs rules\n  okrs rules OKR113")
 @click.argument("code", required=False)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format (markdown is docs/rules.md).",
-)
+@format_option(["text", "markdown"], "Output format (markdown is docs/rules.md).")
 def rules(code: str | None, output_format: str) -> None:
     """List the rule codes, or explain one, with a failing and a passing example."""
     from .rules import RULES, catalog
@@ -342,14 +341,7 @@ def tree(
     epilog="\b\nExamples:\n  okrs report --as-of 2026-11-20\n"
     '  okrs report >> "$GITHUB_STEP_SUMMARY"\n  okrs report --format json'
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["markdown", "json"])
 @as_of_option
 @root_option
 def report(output_format: str, as_of: dt.datetime | None, root: Path | None) -> None:
@@ -369,13 +361,8 @@ def report(output_format: str, as_of: dt.datetime | None, root: Path | None) -> 
     epilog="\b\nExamples:\n  okrs export --as-of 2026-11-20 > okrs.json\n"
     "  okrs export --format csv > key-results.csv"
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["json", "csv"]),
-    default="json",
-    show_default=True,
-    help="json: the whole model (schema_version 1); csv: one row per key result.",
+@format_option(
+    ["json", "csv"], "json: the whole model (schema_version 1); csv: one row per key result."
 )
 @as_of_option
 @root_option
@@ -533,14 +520,7 @@ def build(
     "  okrs history 2026-Q4/product/creatives-love#setup-time --format json"
 )
 @click.argument("ref")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"])
 @root_option
 def history(ref: str, output_format: str, root: Path | None) -> None:
     """Show the timeline of an objective or key result from git history.
@@ -562,13 +542,9 @@ def history(ref: str, output_format: str, root: Path | None) -> None:
 )
 @click.argument("rev1")
 @click.argument("rev2", required=False)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format (markdown suits a pull-request comment or job summary).",
+@format_option(
+    ["text", "markdown", "json"],
+    "Output format (markdown suits a pull-request comment or job summary).",
 )
 @root_option
 def diff(rev1: str, rev2: str | None, output_format: str, root: Path | None) -> None:

@@ -132,3 +132,15 @@ def owners_of(
         return [objective.owner]
     team = org.teams.get(objective.team) if org else None
     return list(team.owners) if team else []
+
+
+def unaligned(org: Organization | None, graph: Graph, objective: Objective) -> bool:
+    """An objective of a team other than the root's with no parent (OKR111 or OKR110), as the
+    tree and the site flag it."""
+    root = org.root if org else None
+    return (
+        root is not None
+        and objective.team != root
+        and objective.status is not Status.DROPPED
+        and objective.ref not in graph.parent
+    )

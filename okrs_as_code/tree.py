@@ -21,6 +21,7 @@ from .progress import BEHIND_MARGIN, clamp
 from .refs import Target
 from .selection import check_team, choose_period
 from .status import KeyResultStatus, key_result_status, objective_status
+from .status import unaligned as is_unaligned
 from .textfit import fit, one_line, pad, percent, width
 from .validate import Loaded, load_repository
 
@@ -292,14 +293,7 @@ class _View:
         )
 
     def _unaligned(self, objective: Objective) -> bool:
-        """An objective of a team other than the root's with no parent (OKR111 or OKR110)."""
-        root = self.org.root if self.org else None
-        return (
-            root is not None
-            and objective.team != root
-            and objective.status is not Status.DROPPED
-            and objective.ref not in self.graph.parent
-        )
+        return is_unaligned(self.org, self.graph, objective)
 
 
 def _layout(rows: list[_Row], columns: int, paint: Paint) -> list[str]:

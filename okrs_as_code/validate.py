@@ -161,10 +161,10 @@ def check(
     # by the commits that changed their own file; a full run also follows moves between files.
     paths = sorted(wanted) if wanted is not None else None
     history = history_for(loaded, cache, paths=paths)
-    outcome = _outcome(loaded, as_of, wanted, len(snap.files), history)
+    result = outcome(loaded, as_of, wanted, len(snap.files), history)
     if cache is not None:
-        cache.store_outcome(key, _to_json(outcome))
-    return outcome
+        cache.store_outcome(key, _to_json(result))
+    return result
 
 
 def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -> Loaded:
@@ -191,21 +191,6 @@ def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -
     return loaded
 
 
-def outcome(
-    loaded: Loaded,
-    as_of: dt.date,
-    wanted: set[str] | None,
-    files: int,
-    history: Timeline | str | None = None,
-) -> Outcome:
-    """Every rule over a loaded repository, reporting the ``wanted`` files (None: all).
-
-    ``history`` is the repository's timeline (or why there is none) when the caller read it
-    already; otherwise it is read here, and only when a history rule is enabled.
-    """
-    return _outcome(loaded, as_of, wanted, files, history or history_for(loaded, None))
-
-
 def _history_wanted(severities: dict[str, Severity]) -> bool:
     return any(severities[code] is not Severity.OFF for code in HISTORY_RULES)
 
@@ -228,13 +213,20 @@ def history_notice(severities: dict[str, Severity], reason: str) -> str:
     return f"okrs: note: {codes} skipped: {reason} (they read the git history)"
 
 
-def _outcome(
+def outcome(
     loaded: Loaded,
     as_of: dt.date,
     wanted: set[str] | None,
     files: int,
     history: Timeline | str | None = None,
 ) -> Outcome:
+    """Every rule over a loaded repository, reporting the ``wanted`` files (None: all).
+
+    ``history`` is the repository's timeline (or why there is none) when the caller read it
+    already; otherwise it is read here, and only when a history rule is enabled.
+    """
+    if history is None:
+        history = history_for(loaded, None)
     severities = _severities(loaded.sources[0])
     skipped = isinstance(history, str) and _history_wanted(severities)
     notices = [history_notice(severities, str(history))] if skipped else []

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..graph import Graph
-from ..model import KeyResult, Kind, Objective, Organization, Status
+from ..model import KeyResult, Kind, Objective, Organization
+from ..progress import clamp
 from ..refs import Target
 from ..status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from ..status import unaligned as is_unaligned
 from ..validate import Loaded
 from . import svg
 from .render import goal, markdown, number, percent, safe_ids, with_unit
@@ -102,9 +104,9 @@ def _summary(context: Context, status: ObjectiveStatus) -> ObjectiveView:
         url=objective_url(o),
         status=o.status.value,
         owners=[context.person(h) for h in owners_of(context.org, o)],
-        own=_clamp(status.own),
+        own=clamp(status.own),
         own_percent=percent(status.own),
-        cascade=_clamp(status.cascade),
+        cascade=clamp(status.cascade),
         cascade_percent=percent(status.cascade),
         has_children=status.has_children,
         flags=status.flags + (["unaligned"] if unaligned(context, o) else []),
@@ -118,19 +120,8 @@ def _summary(context: Context, status: ObjectiveStatus) -> ObjectiveView:
     )
 
 
-def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, value))
-
-
 def unaligned(context: Context, objective: Objective) -> bool:
-    """An objective of a team other than the root's with no parent (as ``okrs tree`` marks it)."""
-    root = context.org.root if context.org else None
-    return (
-        root is not None
-        and objective.team != root
-        and objective.status is not Status.DROPPED
-        and objective.ref not in context.graph.parent
-    )
+    return is_unaligned(context.org, context.graph, objective)
 
 
 def _breadcrumb(context: Context, objective: Objective) -> list[Link]:
@@ -184,7 +175,7 @@ def _key_result(context: Context, status: KeyResultStatus) -> KeyResultView:
         baseline=with_unit(number(kr.baseline), kr.unit) if kr.kind is Kind.METRIC else "—",
         goal=goal(kr),
         current=with_unit(number(status.current), kr.unit),
-        progress=_clamp(status.progress),
+        progress=clamp(status.progress),
         percent=percent(status.progress),
         flags=status.flags,
         confidence=number(status.confidence) if status.confidence is not None else None,

@@ -23,6 +23,7 @@ from okrs_as_code import __version__
 from okrs_as_code.init import ci_file
 
 from .conftest import REPO_ROOT, RunLine
+from .gitrepo import COMPANY, MARKETING, git_env
 
 BIN = Path(sys.executable).parent
 STARTER = REPO_ROOT / "okrs_as_code" / "starter"
@@ -44,21 +45,6 @@ policy:
   cadence: {check_in_every: 7d, grace: 2d}
 """
 
-COMPANY = """
-team: company
-period: 2026-Q4
-objectives:
-  - id: number-one-rated
-    title: Become the number one rated tool
-    key_results:
-      - id: rating
-        title: Average 4.8 stars
-        baseline: 4.6
-        target: 4.8
-        check_ins:
-          - {date: 2026-11-18, value: 4.7}
-"""
-
 PRODUCT = """
 team: product
 period: 2026-Q4
@@ -75,43 +61,18 @@ objectives:
           - {date: 2026-11-18, value: 200}
 """
 
-MARKETING = """
-team: marketing
-period: 2026-Q4
-objectives:
-  - id: agency-demand
-    title: Create demand among agencies
-    aligns_to: company/number-one-rated
-    key_results:
-      - id: leads
-        title: 300 qualified leads
-        baseline: 0
-        target: 300
-        check_ins:
-          - {date: 2026-11-18, value: 120}
-"""
-
 STALE_MARKETING = MARKETING.replace("2026-11-18, value: 120", "2026-10-20, value: 120")
 MISALIGNED_PRODUCT = PRODUCT.replace("company/number-one-rated", "company/number-one-rate")
 CHECKED_IN_PRODUCT = PRODUCT + "          - {date: 2026-11-19, value: 230}\n"
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_AUTHOR_NAME="Maya Patel",
-        GIT_AUTHOR_EMAIL="maya@example.com",
-        GIT_COMMITTER_NAME="Maya Patel",
-        GIT_COMMITTER_EMAIL="maya@example.com",
-        GIT_AUTHOR_DATE="2026-10-01T09:00:00+00:00",
-        GIT_COMMITTER_DATE="2026-10-01T09:00:00+00:00",
-        OKRS_AS_OF=AS_OF,
-        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
-    env.update(extra)
-    return env
+    return {
+        **git_env(),
+        "OKRS_AS_OF": AS_OF,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        **extra,
+    }
 
 
 def _git(repo: Path, *args: str) -> str:

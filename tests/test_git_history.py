@@ -4,122 +4,13 @@ repositories committed with fixed identities and dates."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from .conftest import RunLine
-
-ORG = """
-organization: Brightwork
-teams:
-  company: {name: Brightwork, owners: ["@maya"]}
-  product: {name: Product, parent: company, owners: ["@sam"]}
-  marketing: {name: Marketing, parent: company, owners: ["@lee"]}
-policy:
-  cadence: {check_in_every: 7d, grace: 2d}
-"""
-
-COMPANY = """
-team: company
-period: 2026-Q4
-objectives:
-  - id: number-one-rated
-    title: Become the number one rated tool
-    key_results:
-      - id: rating
-        title: Average 4.8 stars
-        baseline: 4.6
-        target: 4.8
-        check_ins:
-          - {date: 2026-11-18, value: 4.7}
-"""
-
-PRODUCT = """
-team: product
-period: 2026-Q4
-objectives:
-  - id: creatives-love
-    title: Launch features that creatives love
-    aligns_to: company/number-one-rated
-    key_results:
-      - id: signups
-        title: Reach 500 weekly sign-ups
-        baseline: 100
-        target: 500
-        check_ins:
-          - {date: 2026-11-18, value: 200}
-      - id: integrations
-        title: Ship the top 3 integrations
-        milestone: true
-        check_ins:
-          - {date: 2026-11-18, value: 0.5}
-"""
-
-MARKETING = """
-team: marketing
-period: 2026-Q4
-objectives:
-  - id: agency-demand
-    title: Create demand among agencies
-    aligns_to: company/number-one-rated
-    key_results:
-      - id: leads
-        title: 300 qualified leads
-        baseline: 0
-        target: 300
-        check_ins:
-          - {date: 2026-11-18, value: 120}
-"""
-
-MAYA = ("Maya Patel", "maya@example.com")
-SAM = ("Sam Okafor", "sam@example.com")
-
-
-def _env(author: tuple[str, str] = MAYA, date: str = "2026-10-01T09:00:00+00:00") -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_AUTHOR_NAME=author[0],
-        GIT_AUTHOR_EMAIL=author[1],
-        GIT_AUTHOR_DATE=date,
-        GIT_COMMITTER_NAME=author[0],
-        GIT_COMMITTER_EMAIL=author[1],
-        GIT_COMMITTER_DATE=date,
-    )
-    return env
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=repo, env=_env(), capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
-def write(repo: Path, files: dict[str, str | None]) -> None:
-    """Write (or, for None, delete) files given as {relative path: YAML text}."""
-    for relative, text in files.items():
-        path = repo / relative
-        if text is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-
-
-def commit(
-    repo: Path, files: dict[str, str | None], message: str, date: str, author: tuple[str, str]
-) -> str:
-    write(repo, files)
-    env = _env(author, date)
-    subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
-    subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo, env=env, check=True)
-    return git(repo, "rev-parse", "--short=7", "HEAD").strip()
+from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git, git_env, write
 
 
 @pytest.fixture
@@ -127,7 +18,7 @@ def repo(tmp_path: Path) -> Path:
     """A git repository holding one commit of a three-team organisation."""
     root = tmp_path / "okrs-repo"
     root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=_env(), check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=git_env(), check=True)
     files = {
         "okrs/org.yaml": ORG,
         "okrs/2026-Q4/company.yaml": COMPANY,
@@ -136,12 +27,6 @@ def repo(tmp_path: Path) -> Path:
     }
     commit(root, dict(files), "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
     return root
-
-
-def _edit(repo: Path, path: str, old: str, new: str) -> str:
-    text = (repo / path).read_text(encoding="utf-8")
-    assert old in text, old
-    return text.replace(old, new)
 
 
 REORDERED = """
@@ -172,7 +57,7 @@ def storied(repo: Path) -> dict[str, str]:
     """Four commits: created, target lowered with a check-in, file moved and list reordered,
     then renamed, re-aligned and dropped."""
     product = "okrs/2026-Q4/product.yaml"
-    text = _edit(repo, product, "target: 500", "target: 400")
+    text = edit(repo, product, "target: 500", "target: 400")
     text = _edit2(text)
     hashes = {"start": git(repo, "rev-parse", "--short=7", "HEAD").strip()}
     hashes["lower"] = commit(
@@ -270,9 +155,9 @@ def test_outside_a_git_repository_exits_2(
 
 
 def _pull_request(repo: Path) -> None:
-    product = _edit(repo, "okrs/2026-Q4/product.yaml", "target: 500", "target: 600")
+    product = edit(repo, "okrs/2026-Q4/product.yaml", "target: 500", "target: 600")
     product = product[: product.index("      - id: integrations")]
-    marketing = _edit(
+    marketing = edit(
         repo,
         "okrs/2026-Q4/marketing.yaml",
         "          - {date: 2026-11-18, value: 120}\n",
@@ -349,7 +234,7 @@ STALE = "          - {date: 2026-11-18, value: 200}\n"
 @pytest.fixture
 def stale_product(repo: Path) -> Path:
     """The base commit has a stale Product key result (last check-in 2026-10-01)."""
-    text = _edit(
+    text = edit(
         repo, "okrs/2026-Q4/product.yaml", STALE, "          - {date: 2026-10-01, value: 200}\n"
     )
     commit(repo, {"okrs/2026-Q4/product.yaml": text}, "Stale", "2026-10-02T09:00:00+00:00", SAM)
@@ -374,7 +259,7 @@ def test_base_does_not_block_marketing_on_a_stale_product_key_result(
 def _pull_request_from_marketing(repo: Path) -> None:
     # Lines above the stale key result move too: identity is not the line.
     product = "# Product's OKRs\n" + (repo / "okrs/2026-Q4/product.yaml").read_text()
-    marketing = _edit(
+    marketing = edit(
         repo,
         "okrs/2026-Q4/marketing.yaml",
         "          - {date: 2026-11-18, value: 120}\n",

@@ -16,7 +16,7 @@ import pytest
 from okrs_as_code.site.build import build
 
 from .conftest import RunLine
-from .test_git_history import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, _edit, _env, commit
+from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git_env
 
 LATER = "2026-11-02T10:00:00+00:00"
 AS_OF = "2026-11-20"
@@ -37,7 +37,7 @@ def repo(tmp_path: Path) -> Path:
     """The organisation committed by Maya on the period's first day, with a keep key result."""
     root = tmp_path / "okrs-repo"
     root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=_env(), check=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=git_env(), check=True)
     files: dict[str, str | None] = {
         "okrs/org.yaml": ORG,
         COMPANY_FILE: COMPANY,
@@ -50,7 +50,7 @@ def repo(tmp_path: Path) -> Path:
 
 def change(repo: Path, path: str, old: str, new: str, date: str = LATER) -> str:
     """Commit one text replacement as Sam; the commit's short hash."""
-    return commit(repo, {path: _edit(repo, path, old, new)}, "Edit", date, SAM)
+    return commit(repo, {path: edit(repo, path, old, new)}, "Edit", date, SAM)
 
 
 def diagnostics(run_line: RunLine, repo: Path, *extra: str) -> list[dict[str, Any]]:
@@ -119,7 +119,7 @@ def test_a_loosened_keep_threshold(repo: Path, run_line: RunLine) -> None:
 
 
 def test_uncommitted_changes_count(repo: Path, run_line: RunLine) -> None:
-    text = _edit(repo, PRODUCT_FILE, "target: 500", "target: 250")
+    text = edit(repo, PRODUCT_FILE, "target: 500", "target: 250")
     (repo / PRODUCT_FILE).write_text(text, encoding="utf-8")
     [found] = diagnostics(run_line, repo)
     assert found["severity"] == "warning"
@@ -134,7 +134,7 @@ def test_okr402_is_off_until_policy_turns_it_on(repo: Path, run_line: RunLine) -
     (repo / PRODUCT_FILE).write_text(text, encoding="utf-8")  # a check-in is never frozen
     assert diagnostics(run_line, repo) == []
     policy = "  cadence: {check_in_every: 7d, grace: 2d}\n  rules: {OKR402: error}\n"
-    org = _edit(repo, "okrs/org.yaml", "  cadence: {check_in_every: 7d, grace: 2d}\n", policy)
+    org = edit(repo, "okrs/org.yaml", "  cadence: {check_in_every: 7d, grace: 2d}\n", policy)
     (repo / "okrs/org.yaml").write_text(org, encoding="utf-8")
     [found] = diagnostics(run_line, repo)
     assert found["severity"] == "error"
@@ -154,7 +154,7 @@ def test_without_git_a_note_on_stderr_once(repo: Path, run_line: RunLine) -> Non
             "okrs: note: OKR401 skipped: not a git repository (they read the git history)\n"
         )
         assert json.loads(result.stdout)["summary"]["errors"] == 0
-    org = _edit(repo, "okrs/org.yaml", "policy:\n", "policy:\n  rules: {OKR401: off}\n")
+    org = edit(repo, "okrs/org.yaml", "policy:\n", "policy:\n  rules: {OKR401: off}\n")
     (repo / "okrs/org.yaml").write_text(org, encoding="utf-8")
     assert run_line(args, expect=0).stderr == ""
 
@@ -164,7 +164,7 @@ def test_a_shallow_clone_says_so(repo: Path, tmp_path: Path, run_line: RunLine) 
     clone = tmp_path / "clone"
     source = repo.resolve().as_uri()
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", source, str(clone)], env=_env(), check=True
+        ["git", "clone", "-q", "--depth", "1", source, str(clone)], env=git_env(), check=True
     )
     result = run_line(["validate", "--as-of", AS_OF, "--root", str(clone)], expect=0)
     assert result.stderr.count("\n") == 1

@@ -5,8 +5,8 @@ input (each file's bytes, the as-of date, the files asked about, the toolkit and
 and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
 changed file then parses that file alone. A third file keeps, per commit hash, the parsed data of
-the OKR files that commit changed, so the git history is read again only for new commits. A
-cache file that cannot be read is ignored.
+the OKR files that commit changed, so the git history is read again only for new commits; a
+fourth the parsed org.yaml, which every run reads. A cache file that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -96,6 +96,19 @@ class Cache:
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
+
+    def parsed(self, digest: str) -> tuple[bool, Any]:
+        """The data of the file kept by :meth:`store_parsed`, if its digest is ``digest``."""
+        with contextlib.suppress(Exception):
+            kept, data = marshal.loads((self.directory / "org.marshal").read_bytes())
+            if kept == digest:
+                return True, data
+        return False, None
+
+    def store_parsed(self, digest: str, data: Any) -> None:
+        # org.yaml is read by every run, and on a large organisation it is large.
+        with contextlib.suppress(ValueError):
+            self._write("org.marshal", marshal.dumps((digest, data)))
 
     def history(self, check_ins: bool = True) -> dict[str, Any]:
         """The parsed files each commit changed, by commit hash (see :func:`history.replay`);

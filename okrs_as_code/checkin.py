@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -20,8 +21,8 @@ from .files import atomic_write, folder_lock
 from .graph import current_period
 from .model import CheckIn, KeyResult, Kind, Objective
 from .progress import clamp, key_result_progress
-from .refs import Target, lookup
-from .repository import OKRS_DIR
+from .refs import Target, lookup, parse_ref
+from .repository import OKRS_DIR, period_folders
 from .snapshot import Snapshot
 from .validate import Loaded, load_focused, outcome, with_file
 
@@ -58,11 +59,8 @@ def check_in(root: Path, request: Request, cache: Cache | None = None) -> Record
     """Append a check-in to a key result's file, or raise :class:`Refused` leaving it untouched."""
     # One writer at a time per repository: two check-ins started together both land.
     with folder_lock(root / OKRS_DIR):
-        snap = snapshot.take(root)
-        overview = load_focused(snap, set(), cache)  # other files from their skeletons
-        path = _find(overview, request).objective.where.file
-        loaded = with_file(overview, path, _text(snap, path))
-        target = _find(loaded, request)
+        snap, loaded, target = _locate(root, request, cache)
+        path = target.objective.where.file
         assert target.key_result is not None
         fields = _fields(target.objective, target.key_result, request)
         new_text = _appended(loaded, target, fields)
@@ -70,6 +68,35 @@ def check_in(root: Path, request: Request, cache: Cache | None = None) -> Record
         _write(root / path, snap, path, new_text)
     progress = key_result_progress(_with(target.key_result, fields), request.as_of)
     return Recorded(path, target.ref, fields, clamp(progress))
+
+
+def _locate(root: Path, request: Request, cache: Cache | None) -> tuple[Snapshot, Loaded, Target]:
+    """The key result, with its file read in full.
+
+    A check-in changes nothing that the rules of other files look at, so only org.yaml and the
+    team's own files (``okrs/<period>/<team>.yaml``) are read. When they do not settle the
+    reference, the whole organisation is read, for the answer and the hints validate would give.
+    """
+    folders = period_folders(root)
+    ref = parse_ref(request.ref)
+    if ref is not None:
+        periods = [ref.period] if ref.period else sorted(folders)
+        paths = [
+            f"{OKRS_DIR}/{period}/{name}"
+            for period in periods
+            for name in folders.get(period, [])
+            if name.rpartition(".")[0] == ref.team
+        ]
+        if paths:
+            snap = snapshot.take(root, paths=paths, cache=cache)
+            loaded = load_focused(snap, None, None)
+            with contextlib.suppress(Refused):
+                return snap, loaded, _find(loaded, request, set(folders))
+    snap = snapshot.take(root, cache=cache)
+    overview = load_focused(snap, set(), cache)  # other files from their skeletons
+    path = _find(overview, request).objective.where.file
+    loaded = with_file(overview, path, _text(snap, path))
+    return snap, loaded, _find(loaded, request)
 
 
 def _text(snap: Snapshot, path: str) -> str:
@@ -91,8 +118,8 @@ def _write(full: Path, snap: Snapshot, path: str, new_text: str) -> None:
         raise OkrsError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def _find(loaded: Loaded, request: Request) -> Target:
-    current = current_period(loaded.model, request.as_of)
+def _find(loaded: Loaded, request: Request, with_files: set[str] | None = None) -> Target:
+    current = current_period(loaded.model, request.as_of, with_files)
     found = lookup(loaded.graph.index, request.ref, current.id if current else None)
     if not found:
         hint = loaded.graph.index.suggest(request.ref, current.id if current else "")

@@ -28,16 +28,25 @@ def period_of(model: Model, period_id: str) -> Period | None:
     return custom or standard_period(period_id)
 
 
-def active_periods(model: Model, as_of: dt.date) -> list[Period]:
-    """Periods that have team files and contain the as-of date, shortest first."""
-    periods = {period_of(model, f.period) for f in model.files if f.period is not None}
+def active_periods(
+    model: Model, as_of: dt.date, with_files: set[str] | None = None
+) -> list[Period]:
+    """Periods that have team files and contain the as-of date, shortest first.
+
+    ``with_files`` names the periods that have files when the model holds only some of them.
+    """
+    if with_files is None:
+        with_files = {f.period for f in model.files if f.period is not None}
+    periods = {period_of(model, period_id) for period_id in with_files}
     active = [p for p in periods if p is not None and p.contains(as_of)]
     return sorted(active, key=lambda p: (p.days, p.id))
 
 
-def current_period(model: Model, as_of: dt.date) -> Period | None:
+def current_period(
+    model: Model, as_of: dt.date, with_files: set[str] | None = None
+) -> Period | None:
     """The shortest active period that has files (2026-Q4 rather than 2026 on 2026-11-20)."""
-    active = active_periods(model, as_of)
+    active = active_periods(model, as_of, with_files)
     return active[0] if active else None
 
 

@@ -36,3 +36,17 @@ def team_file_paths(root: Path) -> list[str]:
                 if relative != ORG_FILE:
                     found.append(relative)
     return sorted(found)
+
+
+def period_folders(root: Path) -> dict[str, list[str]]:
+    """The folders directly under ``okrs/`` that hold team files, each with its files' names:
+    where ``okrs/<period>/<team>.yaml`` puts a period's files, without reading any of them."""
+    found: dict[str, list[str]] = {}
+    with os.scandir(root / OKRS_DIR) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                with os.scandir(entry.path) as inner:
+                    names = sorted(e.name for e in inner if e.name.endswith(_SUFFIXES))
+                if names:
+                    found[entry.name] = names
+    return found

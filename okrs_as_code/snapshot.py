@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import assemble
+from .cache import Cache
 from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, parse_bytes, read
 from .model import Organization
 from .repository import ORG_FILE, team_file_paths
@@ -60,8 +61,17 @@ class Snapshot:
         return summary.hexdigest()
 
 
-def take(root: Path, overrides: dict[str, str] | None = None) -> Snapshot:
-    """Read every file. ``overrides`` gives some files' text as it would be after an edit."""
+def take(
+    root: Path,
+    overrides: dict[str, str] | None = None,
+    paths: list[str] | None = None,
+    cache: Cache | None = None,
+) -> Snapshot:
+    """Read every file, or org.yaml and the team files in ``paths``.
+
+    ``overrides`` gives some files' text as it would be after an edit; ``cache`` may hold
+    org.yaml already parsed.
+    """
     overrides = overrides or {}
 
     def raw(path: str, max_bytes: int) -> RawFile:
@@ -70,8 +80,21 @@ def take(root: Path, overrides: dict[str, str] | None = None) -> Snapshot:
         return RawFile(path, read(root, path, max_bytes))
 
     org_raw = raw(ORG_FILE, DEFAULT_MAX_FILE_BYTES)
-    org_source = org_raw.parse()
+    org_source = _parsed(org_raw, cache)
     org = assemble.organization(org_source) if org_source.ok else None
     max_bytes = org.policy.limits.max_file_bytes if org else DEFAULT_MAX_FILE_BYTES
-    teams = [raw(path, max_bytes) for path in team_file_paths(root)]
+    listed = team_file_paths(root) if paths is None else sorted(paths)
+    teams = [raw(path, max_bytes) for path in listed]
     return Snapshot(root, org_source, org, [org_raw, *teams])
+
+
+def _parsed(raw: RawFile, cache: Cache | None) -> SourceFile:
+    if cache is None or not isinstance(raw.content, bytes):
+        return raw.parse()
+    known, data = cache.parsed(raw.digest)
+    if known:
+        return SourceFile(raw.path, text=raw.content.decode("utf-8-sig"), data=data)
+    source = raw.parse()
+    if source.ok:
+        cache.store_parsed(raw.digest, source.data)
+    return source

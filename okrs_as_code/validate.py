@@ -139,7 +139,7 @@ def validate(
     ``only`` (repository-relative paths) limits the report to diagnostics in those files, except
     when org.yaml is among them: an organisation change can break every team's file.
     """
-    return check(snapshot.take(root, overrides), as_of, only, cache)
+    return check(snapshot.take(root, overrides, cache=cache), as_of, only, cache)
 
 
 def check(

@@ -44,6 +44,17 @@ def test_an_edit_between_runs_is_seen(run_line: RunLine, example: Path, _own_cac
     assert _report(run_line, example, PRODUCT) == []
 
 
+def test_an_edited_org_file_is_read_again(run_line: RunLine, example: Path) -> None:
+    assert _report(run_line, example, PRODUCT) == []
+    org = example / "okrs" / "org.yaml"
+    text = org.read_text()
+    assert "\n  product:\n" in text
+    org.write_text(text.replace("\n  product:\n", "\n  produce:\n", 1))
+    assert "OKR101" in [d[2] for d in _report(run_line, example, PRODUCT)]
+    org.write_text(text)
+    assert _report(run_line, example, PRODUCT) == []
+
+
 def test_a_later_as_of_date_is_not_served_from_the_cache(run_line: RunLine, example: Path) -> None:
     assert _report(run_line, example) == []
     later = run_line(["validate", "--root", str(example), "--as-of", "2026-12-20"])
@@ -53,7 +64,7 @@ def test_a_later_as_of_date_is_not_served_from_the_cache(run_line: RunLine, exam
 def test_a_corrupt_cache_is_ignored(run_line: RunLine, example: Path, _own_cache: Path) -> None:
     assert _report(run_line, example, PRODUCT) == []
     files = [p for p in _own_cache.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"results.json", "skeletons.marshal"}
+    assert {p.name for p in files} == {"results.json", "skeletons.marshal", "org.marshal"}
     for path in files:
         path.write_bytes(b"\x00garbage{")
     assert _report(run_line, example) == []

@@ -236,3 +236,25 @@ def test_check_in_and_commit(run_line: RunLine, repo: Path) -> None:
         "Sam Check in 2026-Q4/product/creatives-love#dau: 15"
     )
     assert git("status", "--porcelain") == ""
+
+
+def test_without_a_period_the_current_periods_file_is_chosen(run_line: RunLine, repo: Path) -> None:
+    """A carried-over objective has the same reference in two periods' files."""
+    earlier = repo / "okrs" / "2026-Q3" / "product.yaml"
+    earlier.parent.mkdir()
+    earlier.write_text(COMMENTED.replace("period: '2026-Q4'", "period: '2026-Q3'"))
+    (repo / "okrs" / "2026-Q3" / "company.yaml").write_text(COMPANY.replace("2026-Q4", "2026-Q3"))
+    out = _check_in(run_line, repo, "product/creatives-love#uptime", "99.95")
+    assert out.startswith(f"{PRODUCT}: 2026-Q4/product/creatives-love#uptime = 99.95")
+    assert earlier.read_text() == COMMENTED.replace("period: '2026-Q4'", "period: '2026-Q3'")
+    out = _check_in(run_line, repo, "2026-Q3/product/creatives-love#uptime", "99.5",
+                    "--date", "2026-09-30")  # fmt: skip
+    assert out.startswith("okrs/2026-Q3/product.yaml: 2026-Q3/product/creatives-love#uptime")
+
+
+def test_a_team_file_under_another_name_is_still_found(run_line: RunLine, repo: Path) -> None:
+    misplaced = repo / "okrs" / "2026-Q4" / "product-okrs.yaml"
+    (repo / PRODUCT).rename(misplaced)
+    out = _check_in(run_line, repo, "product/creatives-love#uptime", "99.95")
+    assert out.startswith("okrs/2026-Q4/product-okrs.yaml: 2026-Q4/product/creatives-love#uptime")
+    assert "value: 99.95" in misplaced.read_text()

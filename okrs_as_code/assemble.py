@@ -6,6 +6,8 @@ other rule can run on it: wrong-typed values are read as absent, never guessed.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from typing import Any
 
 from .dates import parse_date, parse_duration
@@ -233,15 +235,24 @@ def _kind(raw: dict[str, Any], kr: KeyResult) -> Kind:
 
 
 def _check_in(raw: dict[str, Any], where: Where) -> CheckIn | None:
-    day = parse_date(raw.get("date"))
-    value = raw.get("value")
-    number = float(value) if isinstance(value, bool) else _num(value)
-    if day is None or number is None:
+    # The hottest function of assembly (a large organisation has hundreds of thousands of
+    # check-ins): exact types rather than isinstance, and dates parsed once per distinct text.
+    text = raw.get("date")
+    value: Any = raw.get("value")
+    day = _day(text) if type(text) is str else parse_date(text)
+    if day is None or type(value) not in (int, float, bool):
         return None
+    confidence: Any = raw.get("confidence")
+    note = raw.get("note")
     return CheckIn(
         date=day,
-        value=number,
-        confidence=_num(raw.get("confidence")),
-        note=_str(raw.get("note")),
+        value=float(value),
+        confidence=float(confidence) if type(confidence) in (int, float) else None,
+        note=note if type(note) is str else None,
         where=where,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> dt.date | None:
+    return parse_date(text)

@@ -1,7 +1,8 @@
 """The YAML dialect of OKR files: YAML 1.2 core schema, safe plain data, dates kept as text.
 
-This is the one place that knows the parser (PyYAML over libyaml), so it can be swapped for a
-faster one behind :func:`parse` and :func:`compose`.
+This is the one place that knows the parsers: PyYAML over libyaml reads every document (and
+says where it is wrong); the common shape of OKR files is read first by :mod:`plainyaml`,
+several times faster and to the same data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
+
+from . import plainyaml
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -171,6 +174,14 @@ def _children(node: Node) -> list[Node]:
 
 def parse(text: str) -> Any:
     """The document's plain data. Raises ``yaml.YAMLError`` (with a mark where known)."""
+    try:
+        return plainyaml.read(text)
+    except Exception:  # Declined, or a fault that must never cost a file its diagnostics
+        return parse_with_libyaml(text)
+
+
+def parse_with_libyaml(text: str) -> Any:
+    """:func:`parse` by the parser that reads all of YAML."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

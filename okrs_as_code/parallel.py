@@ -2,7 +2,8 @@
 
 The parser holds the interpreter for the whole of a file, so threads would not help; a worker
 process parses part of the files and hands back their data through marshal, the fastest way
-to move plain data between Python processes.
+to move plain data between Python processes. Files come back one by one, this process's half
+first, so the caller can assemble them while the worker is still parsing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import marshal
 import multiprocessing
 import os
 import sys
+from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -21,11 +23,12 @@ from .loader import SourceFile, parse_bytes
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 
 
-def parse_many(items: list[tuple[str, bytes]]) -> list[SourceFile]:
+def parse_many(items: list[tuple[str, bytes]]) -> Generator[SourceFile, None, None]:
     """Parse each (path, bytes), in order, using a second process when it pays."""
     total = sum(len(raw) for _, raw in items)
     if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2:
-        return [parse_bytes(path, raw) for path, raw in items]
+        yield from (parse_bytes(path, raw) for path, raw in items)
+        return
     cut, running = 0, 0
     while cut < len(items) and running < total / 2:
         running += len(items[cut][1])
@@ -33,8 +36,8 @@ def parse_many(items: list[tuple[str, bytes]]) -> list[SourceFile]:
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         theirs = pool.submit(_parse_packed, items[cut:])
-        mine = [parse_bytes(path, raw) for path, raw in items[:cut]]
-        return mine + _unpack(theirs.result(), items[cut:])
+        yield from (parse_bytes(path, raw) for path, raw in items[:cut])
+        yield from _unpack(theirs.result(), items[cut:])
 
 
 def _parse_packed(items: list[tuple[str, bytes]]) -> bytes:
@@ -43,7 +46,8 @@ def _parse_packed(items: list[tuple[str, bytes]]) -> bytes:
         source = parse_bytes(path, raw)
         error = source.error
         fields = (error.message, error.line, error.column) if error is not None else None
-        packed.append((source.text, source.data, fields))
+        # The text is decoded again from the bytes the parent holds: cheaper than sending it.
+        packed.append((source.text is not None, source.data, fields))
     try:
         return marshal.dumps(packed)
     except ValueError:  # data nested too deeply to marshal: the parent parses them again
@@ -55,8 +59,8 @@ def _unpack(packed: bytes, items: list[tuple[str, bytes]]) -> list[SourceFile]:
     if entries is None:
         return [parse_bytes(path, raw) for path, raw in items]
     return [
-        SourceFile(path, text, data, _error(path, fields))
-        for (path, _), (text, data, fields) in zip(items, entries, strict=True)
+        SourceFile(path, raw.decode("utf-8-sig") if has_text else None, data, _error(path, fields))
+        for (path, raw), (has_text, data, fields) in zip(items, entries, strict=True)
     ]
 
 

@@ -102,16 +102,17 @@ def _load_all(snap: Snapshot, skeletons: dict[str, Any]) -> Loaded:
         for raw in snap.team_files
         if raw.path not in skeletons and isinstance(raw.content, bytes)
     ]
-    parsed = dict(zip([path for path, _ in readable], parse_many(readable), strict=True))
+    parsed = parse_many(readable)  # in the order of ``readable``, as they are parsed
     for raw in snap.team_files:
         if raw.path in skeletons:
             files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
             continue
-        source = parsed.get(raw.path) or raw.parse()
+        source = next(parsed) if isinstance(raw.content, bytes) else raw.parse()
         sources.append(source)
         if source.ok:
             findings.extend(schema.check("okrs", source.path, source.data))
             files.append(assemble.team_file(source))
+    parsed.close()  # ends the worker process now rather than when the generator is freed
     org = snap.org
     model = Model(org, files, dict(org.periods) if org else {})
     return Loaded(snap.root, sources, model, build_graph(model), findings)

@@ -420,8 +420,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sections = {}
     for size in args.size or ["S", "M"]:
+        before = os.getloadavg()[0]
         timings = measure(size, args.repeat)
-        sections[size] = table(size, timings) + f"\n{machine()}; {versions()}.\n"
+        # Other work on the machine slows the wall-clock figures (not the CPU column); say so.
+        load = f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        sections[size] = table(size, timings) + f"\n{machine()}, {load}; {versions()}.\n"
         sys.stdout.write(sections[size] + "\n")
     write_report(args.out, sections)
     return 0

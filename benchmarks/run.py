@@ -106,7 +106,12 @@ def command(
         code = os.waitstatus_to_exitcode(status)
         if code not in ok:
             error = child.stderr.read().decode() if child.stderr else ""
-            raise RuntimeError(f"{' '.join(argv[:3])}... exited {code}: {error[-2000:]}")
+            # Timed runs discard standard output; run once more to show what it said.
+            said = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+            raise RuntimeError(
+                f"{' '.join(argv[:3])}... {' '.join(argv[3:])[:200]} exited {code}: "
+                f"{error[-2000:]}{said.stdout[-2000:]}"
+            )
         peak = max(peak, usage.ru_maxrss / 1024)
     return Timing(stage, tool, seconds, peak, cpu)
 
@@ -125,15 +130,26 @@ def _okrs(*args: str) -> list[str]:
     return [sys.executable, "-m", "okrs_as_code", *args]
 
 
+def private_copy(folder: Path, work: Path) -> Path:
+    """A copy of a generated organisation that this run alone changes: ``benchmarks/data`` may
+    be shared with other runs at the same time. A git repository's files are reset to its last
+    commit, in case the copy caught another run's change."""
+    copy = work / folder.name
+    shutil.copytree(folder, copy, symlinks=True)
+    if (copy / ".git").exists():
+        subprocess.run(["git", "-C", str(copy), "checkout", "--quiet", "--", "."], check=True)
+    return copy
+
+
 def measure(size: str, repeat: int) -> list[Timing]:
-    root = organisation(size)
-    yaml_files = sorted(root.glob("okrs/**/*.yaml"))
     work = Path(tempfile.mkdtemp(prefix="okrs-bench-"))
     cache = work / "cache"
     env = {**os.environ, "OKRS_CACHE_DIR": str(cache), "OKRS_AS_OF": AS_OF}
-    team_file = yaml_files[len(yaml_files) // 2]
-    original = team_file.read_bytes()
     try:
+        root = private_copy(organisation(size), work)
+        yaml_files = sorted(root.glob("okrs/**/*.yaml"))
+        team_file = yaml_files[len(yaml_files) // 2]
+        original = team_file.read_bytes()
         timings: list[Timing | None] = [
             command("floor", "read the bytes", repeat,
                     _floor(root, "okrs", "p.read_bytes()"), env),
@@ -149,7 +165,6 @@ def measure(size: str, repeat: int) -> list[Timing]:
         history_env = {**env, "OKRS_CACHE_DIR": str(cache / "history")}
         timings.extend(_history(size, repeat, history_env, work))
     finally:
-        team_file.write_bytes(original)
         shutil.rmtree(work, ignore_errors=True)
     found = [t for t in timings if t is not None]
     return sorted(found, key=lambda t: STAGES.index(t.stage))  # stable: measured order within
@@ -247,7 +262,7 @@ def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Ti
     """The same organisation with its git history: the history rules (OKR401), ``--base``,
     ``okrs history`` and the site with history, measured against ``git log --raw`` over the
     same commits."""
-    root = organisation(size, history=True)
+    root = private_copy(organisation(size, history=True), work)
     cache = Path(env["OKRS_CACHE_DIR"])
 
     def cold(run: int) -> None:

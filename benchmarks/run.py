@@ -3,12 +3,22 @@
     python -m benchmarks.run [--size S|M|L] [--repeat N] [--out docs/performance.md]
 
 For each size it generates (once, into ``benchmarks/data/``) an organisation of 20, 200 or 2000
-teams, then times every stage several times and reports the minimum, the median and the peak
-memory: the floor (reading the bytes, and ``json.loads`` of the same data stored as JSON, each in a
-fresh process as the okrs commands run),
-``okrs validate`` cold, warm and on one changed file as pre-commit runs it, ``okrs check-in``,
-and check-jsonschema validating the same files against the project's own schema. Results go to
-standard output and, as a table per size, into ``docs/performance.md``.
+teams, plain and as a git repository with a commit per team per week, then times every stage
+several times, each run a fresh process, and reports the minimum, the median, the CPU time and
+the peak memory:
+
+- the floor: reading the bytes, and ``json.loads`` of the same data stored as JSON;
+- ``okrs validate`` cold, warm and on one changed file as pre-commit runs it, against
+  check-jsonschema validating the same files with the project's own schema;
+- ``okrs check-in``;
+- ``okrs build`` cold, warm and after one team's file changed, and on the git repository (the
+  site then shows history), against Hugo rendering the same pages from equivalent Markdown
+  (``benchmarks/hugo.py``; left out, with a line saying so, when ``hugo`` is not installed);
+- on the git repository, against ``git log --raw`` over the same commits: the history rules
+  (``okrs validate``) cold, warm and on one changed file, ``okrs validate --base`` a week of
+  commits back, and ``okrs history REF`` cold and warm.
+
+Results go to standard output and, as a table per size, into ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -23,10 +33,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks import hugo
 from benchmarks.generate import generate
 
 SIZES = {"S": 20, "M": 200, "L": 2000}
@@ -34,6 +45,13 @@ SEED = 1
 AS_OF = "2026-12-10"
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
+# The order of the table's sections, and the tool each stage's "vs peer" column divides by.
+STAGES = ("floor", "validate", "check-in", "build", "history")
+PEERS = {
+    "validate": "check-jsonschema (schema only)",
+    "build": "Hugo, same pages",
+    "history": "git log --raw, same commits",
+}
 
 
 @dataclass
@@ -42,6 +60,9 @@ class Timing:
     tool: str
     seconds: list[float]
     peak_mb: float | None = None
+    # User plus system time of the process and its children: how many cores a stage keeps busy.
+    cpu: list[float] = field(default_factory=list)
+    pages: int | None = None  # HTML pages a site generator wrote
 
     @property
     def best(self) -> float:
@@ -71,8 +92,9 @@ def command(
     before: Callable[[int], object] | None = None,
     ok: tuple[int, ...] = (0,),
 ) -> Timing:
-    """Time a command in a child process; its peak memory comes from the kernel's accounting."""
-    seconds, peak = [], 0.0
+    """Time a command in a child process; its peak memory and CPU time come from the kernel's
+    accounting."""
+    seconds, cpu, peak = [], [], 0.0
     for run in range(repeat):
         if before is not None:
             before(run)
@@ -80,12 +102,18 @@ def command(
         child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(child.pid, 0)
         seconds.append(time.perf_counter() - start)
+        cpu.append(usage.ru_utime + usage.ru_stime)
         code = os.waitstatus_to_exitcode(status)
         if code not in ok:
             error = child.stderr.read().decode() if child.stderr else ""
-            raise RuntimeError(f"{' '.join(argv[:3])}... exited {code}: {error[-2000:]}")
+            # Timed runs discard standard output; run once more to show what it said.
+            said = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+            raise RuntimeError(
+                f"{' '.join(argv[:3])}... {' '.join(argv[3:])[:200]} exited {code}: "
+                f"{error[-2000:]}{said.stdout[-2000:]}"
+            )
         peak = max(peak, usage.ru_maxrss / 1024)
-    return Timing(stage, tool, seconds, peak)
+    return Timing(stage, tool, seconds, peak, cpu)
 
 
 def _floor(root: Path, folder: str, work: str) -> list[str]:
@@ -102,67 +130,186 @@ def _okrs(*args: str) -> list[str]:
     return [sys.executable, "-m", "okrs_as_code", *args]
 
 
+def private_copy(folder: Path, work: Path) -> Path:
+    """A copy of a generated organisation that this run alone changes: ``benchmarks/data`` may
+    be shared with other runs at the same time. A git repository's files are reset to its last
+    commit, in case the copy caught another run's change."""
+    copy = work / folder.name
+    shutil.copytree(folder, copy, symlinks=True)
+    if (copy / ".git").exists():
+        subprocess.run(["git", "-C", str(copy), "checkout", "--quiet", "--", "."], check=True)
+    return copy
+
+
 def measure(size: str, repeat: int) -> list[Timing]:
-    root = organisation(size)
-    yaml_files = sorted(root.glob("okrs/**/*.yaml"))
-    cache = Path(tempfile.mkdtemp(prefix="okrs-bench-cache-"))
+    work = Path(tempfile.mkdtemp(prefix="okrs-bench-"))
+    cache = work / "cache"
     env = {**os.environ, "OKRS_CACHE_DIR": str(cache), "OKRS_AS_OF": AS_OF}
+    try:
+        root = private_copy(organisation(size), work)
+        yaml_files = sorted(root.glob("okrs/**/*.yaml"))
+        team_file = yaml_files[len(yaml_files) // 2]
+        original = team_file.read_bytes()
+        timings: list[Timing | None] = [
+            command("floor", "read the bytes", repeat,
+                    _floor(root, "okrs", "p.read_bytes()"), env),
+            command("floor", "json.loads, same data", repeat,
+                    _floor(root, "json/okrs", "json.loads(p.read_bytes())"), env),
+        ]  # fmt: skip
+        labels = ("okrs, no cache", "okrs, nothing changed", "okrs, one file changed (pre-commit)")
+        timings += _validate_runs("validate", labels, root, team_file, (repeat, repeat), env)
+        timings.append(_check_in(root, team_file, original, repeat, env))
+        timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
+        timings.extend(_build(root, team_file, original, repeat, env, work))
+        timings.append(_hugo(root, repeat, env, work))
+        history_env = {**env, "OKRS_CACHE_DIR": str(cache / "history")}
+        timings.extend(_history(size, repeat, history_env, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    found = [t for t in timings if t is not None]
+    return sorted(found, key=lambda t: STAGES.index(t.stage))  # stable: measured order within
+
+
+def _validate_runs(
+    stage: str,
+    labels: tuple[str, ...],
+    root: Path,
+    team_file: Path,
+    runs: tuple[int, int],
+    env: dict[str, str],
+) -> list[Timing | None]:
+    """``okrs validate`` with no cache (``runs[0]`` times), with nothing changed, and on one
+    file as pre-commit runs it; a comment appended changes the file's digest, not its meaning."""
     validate = _okrs("validate", "--root", str(root))
-    team_file = yaml_files[len(yaml_files) // 2]
-    original = team_file.read_bytes()
-    timings: list[Timing | None] = [
-        command("floor", "read the bytes", repeat, _floor(root, "okrs", "p.read_bytes()"), env),
-        command("floor", "json.loads, same data", repeat,
-                _floor(root, "json/okrs", "json.loads(p.read_bytes())"), env),
-        command("validate", "okrs, no cache", repeat, validate, env,
-                before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
-        command("validate", "okrs, nothing changed", repeat, validate, env),
-        command(
-            "validate", "okrs, one file changed (pre-commit)", repeat,
-            [*validate, str(team_file)], env,
-            before=lambda run: team_file.write_bytes(original + f"# run {run}\n".encode()),
-        ),
-    ]  # fmt: skip
-    team_file.write_bytes(original)
-    timings.append(_check_in(root, team_file, original, repeat, env))
-    timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
-    timings.extend(_history(size, repeat, {**env, "OKRS_CACHE_DIR": str(cache / "history")}))
-    shutil.rmtree(cache, ignore_errors=True)
-    return [t for t in timings if t is not None]
-
-
-def _history(size: str, repeat: int, env: dict[str, str]) -> list[Timing | None]:
-    """The same organisation with its git history: the history rules (OKR401) read every
-    commit, measured against ``git log --raw`` over the same commits."""
-    root = organisation(size, history=True)
     cache = Path(env["OKRS_CACHE_DIR"])
-    validate = _okrs("validate", "--root", str(root))
-    team_file = sorted(root.glob("okrs/*/*.yaml"))[SIZES[size] // 2]
     original = team_file.read_bytes()
-    timings: list[Timing | None] = [
-        command("history", "git log --raw, same commits", repeat,
-                ["git", "-C", str(root), "log", "--raw", "--no-renames", "--", "okrs/"], env),
-        command("history", "okrs validate with history, no cache", repeat, validate, env,
-                before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
-        command("history", "okrs validate with history, nothing changed", repeat, validate, env),
-        command(
-            "history", "okrs validate with history, one file changed", repeat,
-            [*validate, str(team_file)], env,
-            before=lambda run: team_file.write_bytes(original + f"# run {run}\n".encode()),
-        ),
+    cold, repeat = runs
+    try:
+        return [
+            command(stage, labels[0], cold, validate, env,
+                    before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
+            command(stage, labels[1], repeat, validate, env),
+            command(
+                stage, labels[2], repeat, [*validate, str(team_file)], env,
+                before=lambda run: team_file.write_bytes(original + f"# run {run}\n".encode()),
+            ),
+        ]  # fmt: skip
+    finally:
+        team_file.write_bytes(original)
+
+
+def _retitled(original: bytes, run: int) -> bytes:
+    """The team file with its first objective's title changed: pages, not just a digest, change."""
+    lines = original.decode().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("    title: "))
+    text = lines[at].rstrip("\n")
+    quote = text[-1] if text[-1] in "\"'" else ""
+    lines[at] = f"{text[: len(text) - len(quote)]} (revision {run}){quote}\n"
+    return "".join(lines).encode()
+
+
+def _build(
+    root: Path, team_file: Path, original: bytes, repeat: int, env: dict[str, str], work: Path
+) -> list[Timing]:
+    site, cache = work / "site", Path(env["OKRS_CACHE_DIR"])
+
+    def cold(run: int) -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+
+    build = _okrs("build", "--root", str(root), "--out", str(site))
+    try:
+        return [
+            _paged(command("build", "okrs build, no cache", repeat, build, env, before=cold), site),
+            _paged(command("build", "okrs build, nothing changed", repeat, build, env), site),
+            _paged(command("build", "okrs build, one team's file changed", repeat, build, env,
+                           before=lambda run: team_file.write_bytes(_retitled(original, run))),
+                   site),
+        ]  # fmt: skip
+    finally:
+        team_file.write_bytes(original)
+
+
+def _paged(timing: Timing, site: Path) -> Timing:
+    timing.pages = hugo.html_pages(site)
+    return timing
+
+
+def _hugo(root: Path, repeat: int, env: dict[str, str], work: Path) -> Timing | None:
+    """Hugo rendering the pages okrs writes, from the Markdown ``benchmarks/hugo.py`` writes
+    (not timed). Hugo keeps no cache between plain builds, so every run starts cold."""
+    tool = shutil.which("hugo")
+    if tool is None:
+        sys.stdout.write("hugo is not installed: the Hugo row is left out.\n")
+        return None
+    project = work / "hugo"
+    hugo.write_site(root, project, env)
+    public = project / "public"
+    argv = [tool, "--quiet", "--source", str(project), "--destination", str(public),
+            "--cacheDir", str(work / "hugo-cache")]  # fmt: skip
+    timing = command("build", PEERS["build"], repeat, argv, env,
+                     before=lambda run: shutil.rmtree(public, ignore_errors=True))  # fmt: skip
+    return _paged(timing, public)
+
+
+def _ids(original: bytes) -> list[str]:
+    """The ids of a team file in order: an objective's, then its key results', and so on."""
+    return [line.split(":", 1)[1].strip() for line in original.decode().splitlines()
+            if line.strip().startswith("- id:")]  # fmt: skip
+
+
+def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Timing | None]:
+    """The same organisation with its git history: the history rules (OKR401), ``--base``,
+    ``okrs history`` and the site with history, measured against ``git log --raw`` over the
+    same commits."""
+    root = private_copy(organisation(size, history=True), work)
+    cache = Path(env["OKRS_CACHE_DIR"])
+
+    def cold(run: int) -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    # On L the cold stages take minutes each; one run says enough there.
+    slow = 1 if size == "L" else repeat
+    team_file = sorted(root.glob("okrs/*/*.yaml"))[SIZES[size] // 2]
+    git_log = ["git", "-C", str(root), "log", "--raw", "--no-renames", "--", "okrs/"]
+    timings: list[Timing | None] = [command("history", PEERS["history"], repeat, git_log, env)]
+    labels = tuple(f"okrs validate with history, {when}"
+                   for when in ("no cache", "nothing changed", "one file changed"))  # fmt: skip
+    timings += _validate_runs("history", labels, root, team_file, (slow, repeat), env)
+    based = [*_okrs("validate", "--root", str(root)), "--base", base_revision(size)]
+    timings += [
+        command("history", "okrs validate --base a week back, no cache", slow, based, env,
+                before=cold),
+        command("history", "okrs validate --base a week back, cache warm", repeat, based, env),
     ]  # fmt: skip
-    team_file.write_bytes(original)
-    return timings
+    history = _okrs("history", "--root", str(root), history_ref(size))
+    timings += [
+        command("history", "okrs history REF, no cache", slow, history, env, before=cold),
+        command("history", "okrs history REF, cache warm", repeat, history, env),
+    ]
+    site = work / "site-history"
+    build = _okrs("build", "--root", str(root), "--out", str(site))
+    subprocess.run(build, env=env, check=True, capture_output=True)  # the site and cache exist
+    built = command("build", "okrs build with history, nothing changed", repeat, build, env)
+    return [*timings, _paged(built, site)]
+
+
+def history_ref(size: str) -> str:
+    """The reference ``okrs history`` is timed on: the middle team's first objective."""
+    team_file = sorted(organisation(size, history=True).glob("okrs/*/*.yaml"))[SIZES[size] // 2]
+    return f"{team_file.stem}/{_ids(team_file.read_bytes())[0]}"
+
+
+def base_revision(size: str) -> str:
+    """A week of commits back: the generated history commits once per team per week."""
+    return f"HEAD~{SIZES[size]}"
 
 
 def _check_in(
     root: Path, team_file: Path, original: bytes, repeat: int, env: dict[str, str]
 ) -> Timing:
     team = team_file.stem
-    objective = next(line.split(":", 1)[1].strip() for line in original.decode().splitlines()
-                     if line.strip().startswith("- id:"))  # fmt: skip
-    key_result = [line.split(":", 1)[1].strip() for line in original.decode().splitlines()
-                  if line.strip().startswith("- id:")][1]  # fmt: skip
+    objective, key_result = _ids(original)[:2]
     argv = _okrs("check-in", "--root", str(root), f"{team}/{objective}#{key_result}", "1")
     timing = command("check-in", "okrs check-in", repeat, argv, env,
                      before=lambda run: team_file.write_bytes(original))  # fmt: skip
@@ -191,7 +338,23 @@ def versions() -> str:
             found.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             continue
+    for argv in (["hugo", "version"], ["git", "--version"]):
+        version = _tool_version(argv)
+        if version:
+            found.append(version)
     return ", ".join(found)
+
+
+def _tool_version(argv: list[str]) -> str | None:
+    """``hugo v0.111.3+extended linux/amd64 ...`` or ``git version 2.39.5`` as "name version"."""
+    if shutil.which(argv[0]) is None:
+        return None
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    words = done.stdout.split()
+    if done.returncode != 0 or not words:
+        return None
+    version = words[2] if words[1] == "version" and len(words) > 2 else words[1]
+    return f"{argv[0]} {version.removeprefix('v').split('+')[0]}"
 
 
 def machine() -> str:
@@ -209,19 +372,42 @@ def table(size: str, timings: list[Timing]) -> str:
     megabytes = sum(p.stat().st_size for p in root.glob("okrs/**/*.yaml")) / 1e6
     floor = next(t.best for t in timings if t.tool.startswith("json.loads"))
     cold = next(t.best for t in timings if t.tool == "okrs, no cache")
+    peers = {t.stage: t.best for t in timings if PEERS.get(t.stage) == t.tool}
     rows = [
         f"### {size}: {SIZES[size]} teams, {megabytes:.1f} MB of YAML",
         "",
-        "| stage | tool | min | median | peak memory | vs json.loads | vs okrs cold |",
-        "|---|---|---|---|---|---|---|",
+        "| stage | tool | min | median | CPU | peak memory | pages "
+        "| vs json.loads | vs okrs cold | vs peer |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in timings:
         memory = f"{t.peak_mb:.0f} MB" if t.peak_mb else "-"
+        cpu = f"{statistics.median(t.cpu):.2f} s" if t.cpu else "-"
+        pages = str(t.pages) if t.pages is not None else "-"
+        peer = f"{t.best / peers[t.stage]:.2f}x" if t.stage in peers else "-"
         rows.append(
-            f"| {t.stage} | {t.tool} | {t.best:.3f} s | {t.median:.3f} s | {memory} "
-            f"| {t.best / floor:.1f}x | {t.best / cold:.2f}x |"
+            f"| {t.stage} | {t.tool} | {t.best:.3f} s | {t.median:.3f} s | {cpu} | {memory} "
+            f"| {pages} | {t.best / floor:.1f}x | {t.best / cold:.2f}x | {peer} |"
         )
-    return "\n".join(rows) + "\n"
+    return "\n".join(rows) + "\n\n" + notes(size, timings) + "\n"
+
+
+def notes(size: str, timings: list[Timing]) -> str:
+    """What the table's peers, references and columns are, for this size."""
+    measured = {t.tool for t in timings}
+    peers = "; ".join(f"{stage}: {tool}" for stage, tool in PEERS.items() if tool in measured)
+    lines = [
+        f"vs peer divides by the stage's peer ({peers or 'none measured'}). CPU is the median "
+        "user and system time of the process and its children; Hugo uses every core by default, "
+        "okrs parses on two processes above 4 MB of YAML. pages: the HTML pages written.",
+        f"REF is `{history_ref(size)}`; `--base` is `{base_revision(size)}`, a week of commits "
+        "back.",
+    ]
+    okrs_pages = {t.pages or 0 for t in timings if t.stage == "build" and t.tool.startswith("okrs")}
+    hugo_pages = {t.pages or 0 for t in timings if t.tool == PEERS["build"]}
+    if hugo_pages and okrs_pages != hugo_pages:
+        lines.append(f"Hugo wrote {sorted(hugo_pages)} pages, okrs build {sorted(okrs_pages)}.")
+    return "\n".join(lines)
 
 
 def write_report(out: Path, sections: dict[str, str]) -> None:
@@ -249,8 +435,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sections = {}
     for size in args.size or ["S", "M"]:
+        before = os.getloadavg()[0]
         timings = measure(size, args.repeat)
-        sections[size] = table(size, timings) + f"\n{machine()}; {versions()}.\n"
+        # Other work on the machine slows the wall-clock figures (not the CPU column); say so.
+        load = f"load average {before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        sections[size] = table(size, timings) + f"\n{machine()}, {load}; {versions()}.\n"
         sys.stdout.write(sections[size] + "\n")
     write_report(args.out, sections)
     return 0

@@ -6,9 +6,13 @@ Speed itself is measured by `python -m benchmarks.run`, never asserted here.
 from __future__ import annotations
 
 import filecmp
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from benchmarks.generate import generate
 
@@ -45,20 +49,73 @@ def test_generated_history_ends_in_the_same_files(tmp_path: Path) -> None:
     assert _same_tree(tmp_path / "plain" / "okrs", tmp_path / "history" / "okrs")
 
 
+def _rows(report: str) -> dict[str, list[str]]:
+    """The report's table rows by tool: stage, tool, min, median, CPU, memory, pages, ratios."""
+    rows = {}
+    for line in report.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 10 and cells[0] != "stage":
+            rows[cells[1]] = cells
+    return rows
+
+
 def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--size", "S", "--repeat", "1", "--out", str(out)],
-        cwd=REPO_ROOT, check=True, capture_output=True,
+        cwd=REPO_ROOT, check=True, capture_output=True, text=True,
     )  # fmt: skip
     report = out.read_text()
     assert "<!-- size S -->" in report and "### S: 20 teams" in report
+    rows = _rows(report)
     for tool in ("read the bytes", "json.loads, same data", "okrs, no cache",
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
                  "okrs check-in", "check-jsonschema (schema only)",
+                 "okrs build, no cache", "okrs build, nothing changed",
+                 "okrs build, one team's file changed", "okrs build with history, nothing changed",
                  "git log --raw, same commits", "okrs validate with history, no cache",
-                 "okrs validate with history, one file changed"):  # fmt: skip
-        assert f"| {tool} |" in report, tool
+                 "okrs validate with history, one file changed",
+                 "okrs validate --base a week back, no cache",
+                 "okrs validate --base a week back, cache warm",
+                 "okrs history REF, no cache", "okrs history REF, cache warm"):  # fmt: skip
+        assert tool in rows, tool
+    assert rows["git log --raw, same commits"][-1] == "1.00x"  # each stage against its peer
+    assert "`--base` is `HEAD~20`" in report and "REF is `" in report
+    assert "git " in report.split("<!-- /size S -->")[0].splitlines()[-1]  # the versions line
+    site_pages = {rows[tool][6] for tool in rows if tool.startswith("okrs build")}
+    assert site_pages == {"104"}  # index, health, search, 1 period, 20 teams, 80 objectives
+    if shutil.which("hugo"):
+        assert rows["Hugo, same pages"][6] == "104"
+        assert rows["okrs build, no cache"][-1] != "-"
+    else:
+        assert "Hugo, same pages" not in rows and "hugo is not installed" in done.stdout
+
+
+def test_hugo_row_is_left_out_when_hugo_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import run
+
+    monkeypatch.setattr(run.shutil, "which", lambda name, **kwargs: None)
+    assert run._hugo(tmp_path, 1, {}, tmp_path) is None
+    assert "hugo is not installed" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("hugo") is None, reason="hugo is not installed")
+def test_hugo_writes_the_pages_okrs_build_writes(run_line: RunLine, tmp_path: Path) -> None:
+    from benchmarks import hugo
+
+    generate(4, 5, tmp_path / "org")
+    as_of = ["--as-of", "2026-12-10"]
+    run_line(["build", "--root", str(tmp_path / "org"), "--out", str(tmp_path / "site"), *as_of])
+    hugo.write_site(tmp_path / "org", tmp_path / "hugo", {**os.environ, "OKRS_AS_OF": "2026-12-10"})
+    hugo_argv = ["hugo", "--quiet", "--source", str(tmp_path / "hugo")]
+    subprocess.run([*hugo_argv, "--cacheDir", str(tmp_path / "hugo-cache")], check=True)
+
+    def pages(folder: Path) -> set[str]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")}
+
+    assert pages(tmp_path / "hugo" / "public") == pages(tmp_path / "site")
 
 
 def test_the_yaml_reads_as_the_json_it_was_generated_from(tmp_path: Path) -> None:

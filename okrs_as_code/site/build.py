@@ -18,22 +18,14 @@ import jinja2
 
 from .. import snapshot, timeline
 from ..diagnostics import Diagnostic
-from ..export import to_json
+from ..export import statuses, to_json
 from ..resources import shipped_dir
+from ..tracker import SILENT, Tracker
 from ..validate import load_focused
 from ..validate import outcome as checked
 from .collect import Collector
-from .views import SiteView
+from .write import remove_stale, write_file, write_pages
 
-TEMPLATES = (
-    "index.html",
-    "period.html",
-    "team.html",
-    "objective.html",
-    "health.html",
-    "search.html",
-)
-PAGE_FOLDERS = ("periods", "teams", "objectives")
 USER_TEMPLATES = "site_templates"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -70,7 +62,9 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
     )
 
 
-def build(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> Summary:
+def build(
+    root: Path, out: Path, as_of: dt.date, strict: bool = False, tracker: Tracker = SILENT
+) -> Summary:
     """Validate, then write the site for the repository at ``root`` into ``out``.
 
     The site is written even when the model has errors (the health page lists them); with
@@ -85,37 +79,17 @@ def build(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> Summar
     if strict and outcome.errors:
         return summary
     found = history if isinstance(history, timeline.Timeline) else None
-    site = Collector(loaded, as_of, found).site(outcome.diagnostics)
-    files = render_pages(environment(root / USER_TEMPLATES), site)
-    files["okrs.json"] = to_json(loaded, as_of).encode("utf-8")
+    known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
+    site = Collector(loaded, as_of, found, known).site(outcome.diagnostics)
+    files = {"okrs.json": to_json(loaded, as_of, known, compact=True).encode("utf-8")}
     files["search-index.js"] = search_index(site.search)
     files.update(static_files(root / USER_TEMPLATES / "static"))
-    write_all(out, files)
-    summary.written, summary.files = True, len(files)
+    for relative, content in sorted(files.items()):
+        write_file(out / relative, content)
+    pages = write_pages(environment(root / USER_TEMPLATES), site, out, tracker)
+    remove_stale(out, set(pages))
+    summary.written, summary.files = True, len(files) + len(pages)
     return summary
-
-
-def _pages(site: SiteView) -> list[tuple[str, str, dict[str, Any]]]:
-    """(output path, template, context) of every page, each path from validated ids only."""
-    pages: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "index.html", {"period": site.current}),
-        ("health.html", "health.html", {}),
-        ("search.html", "search.html", {}),
-    ]
-    pages += [(p.url, "period.html", {"period": p}) for p in site.periods if p.url]
-    pages += [(t.url, "team.html", {"team": t}) for t in site.teams if t.url]
-    pages += [(o.url, "objective.html", {"objective": o}) for o in site.objectives if o.url]
-    return pages
-
-
-def render_pages(env: jinja2.Environment, site: SiteView) -> dict[str, bytes]:
-    templates = {name: env.get_template(name) for name in TEMPLATES}  # loaded once
-    rendered: dict[str, bytes] = {}
-    for path, name, extra in _pages(site):
-        root = "../" * path.count("/")
-        context = {"site": site, "root": root, "page": path, **extra}
-        rendered[path] = templates[name].render(context).encode("utf-8")
-    return rendered
 
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:
@@ -134,16 +108,3 @@ def static_files(user_static: Path) -> dict[str, bytes]:
                 if path.is_file() and _STATIC_NAME.match(path.name):
                     found[f"static/{path.name}"] = path.read_bytes()
     return found
-
-
-def write_all(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file, then remove pages of an earlier build that this one no longer has."""
-    for relative, content in sorted(files.items()):
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != content:
-            target.write_bytes(content)
-    for folder in PAGE_FOLDERS:
-        for old in sorted((out / folder).rglob("*.html")) if (out / folder).is_dir() else []:
-            if old.relative_to(out).as_posix() not in files:
-                old.unlink()

@@ -7,11 +7,12 @@ from typing import Any
 
 from ..changes import Change as ChangeHow
 from ..diagnostics import Diagnostic, Severity
+from ..export import team_children
 from ..graph import active_periods, current_period
 from ..model import Objective, Status
 from ..periods import Period
 from ..selection import periods_with_files
-from ..status import objective_status
+from ..status import ObjectiveStatus, objective_status
 from ..timeline import Timeline, Version, entries
 from ..validate import Loaded
 from .pages import Context, objective_view, period_url, team_url, unaligned
@@ -34,7 +35,13 @@ from .views import Change as ChangeView
 class Collector:
     """Builds every view once; an objective's view is shared by every page that shows it."""
 
-    def __init__(self, loaded: Loaded, as_of: dt.date, history: Timeline | None = None) -> None:
+    def __init__(
+        self,
+        loaded: Loaded,
+        as_of: dt.date,
+        history: Timeline | None = None,
+        statuses: list[ObjectiveStatus] | None = None,
+    ) -> None:
         self.context = Context(loaded, as_of)
         self.model = loaded.model
         self.periods = periods_with_files(self.model)
@@ -43,7 +50,20 @@ class Collector:
         for objective in self.model.objectives():
             unique.setdefault(objective.ref, objective)  # the first of duplicates (OKR103)
         self.objectives = sorted(unique.values(), key=lambda o: order.get(o.period, len(order)))
-        self.views = {o.ref: objective_view(self.context, o) for o in self.objectives}
+        # Keyed by identity: duplicated refs (OKR103) are different objectives.
+        known = {id(s.objective): s for s in statuses or []}
+        self.statuses = {
+            o.ref: known.get(id(o))
+            or objective_status(self.context.org, self.context.graph, o, as_of)
+            for o in self.objectives
+        }
+        self.views = {
+            o.ref: objective_view(self.context, self.statuses[o.ref]) for o in self.objectives
+        }
+        self.team_children = team_children(self.model.org)
+        self.by_team: dict[tuple[str, str], list[ObjectiveView]] = {}
+        for o in self.objectives:
+            self.by_team.setdefault((o.team, o.period), []).append(self.views[o.ref])
         if history is not None:
             for objective in self.objectives:
                 _fill_history(self.views[objective.ref], history.of(objective))
@@ -142,11 +162,7 @@ class Collector:
         team = org.teams.get(team_id) if org else None
         periods = []
         for period in reversed(self.periods):
-            mine = [
-                self.views[o.ref]
-                for o in self.objectives
-                if (o.team, o.period) == (team_id, period.id)
-            ]
+            mine = self.by_team.get((team_id, period.id), [])
             if mine:
                 periods.append((Link(period.id, period_url(period.id)), mine))
         return TeamView(
@@ -156,11 +172,7 @@ class Collector:
             description=markdown(team.description if team else None),
             owners=[self.context.person(h) for h in (team.owners if team else [])],
             parent=self._team_link(team.parent) if team and team.parent else None,
-            children=[
-                self._team_link(t.id)
-                for t in (org.teams.values() if org else [])
-                if t.parent == team_id
-            ],
+            children=[self._team_link(t) for t in self.team_children.get(team_id, [])],
             periods=periods,
         )
 
@@ -192,9 +204,8 @@ class Collector:
     def _late(self, live: list[Objective]) -> tuple[list[KeyResultItem], list[KeyResultItem]]:
         stale: list[KeyResultItem] = []
         behind: list[KeyResultItem] = []
-        context = self.context
         for objective in live:
-            status = objective_status(context.org, context.graph, objective, context.as_of)
+            status = self.statuses[objective.ref]
             view = self.views[objective.ref]
             for kr in status.key_results:
                 item = KeyResultItem(kr.key_result.title, view.url, view.team_name, view.period, "")

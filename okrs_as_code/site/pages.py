@@ -16,7 +16,7 @@ from ..graph import Graph
 from ..model import KeyResult, Kind, Objective, Organization
 from ..progress import clamp
 from ..refs import Target
-from ..status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from ..status import KeyResultStatus, ObjectiveStatus, owners_of
 from ..status import unaligned as is_unaligned
 from ..validate import Loaded
 from . import svg
@@ -76,9 +76,9 @@ def link_to(context: Context, target: Target) -> Link:
     return Link(objective.title, objective_url(objective), detail)
 
 
-def objective_view(context: Context, objective: Objective) -> ObjectiveView:
-    """An objective with everything its page shows."""
-    status = objective_status(context.org, context.graph, objective, context.as_of)
+def objective_view(context: Context, status: ObjectiveStatus) -> ObjectiveView:
+    """An objective, given its status, with everything its page shows."""
+    objective = status.objective
     view = _summary(context, status)
     view.breadcrumb = _breadcrumb(context, objective)
     view.children = [

@@ -496,12 +496,17 @@ def build(
     command exits 1. Templates in the repository's site_templates/ folder replace the
     packaged ones file by file. The pages link to each other relatively, so the site works
     from a web server, under a sub-path, or opened from disk.
+
+    On a terminal, a build that lasts more than a second shows a progress bar on standard
+    error (OKRS_PROGRESS_DELAY sets the seconds; pipes and CI logs never get one).
     """
     from .reporters import REPORTERS
     from .site.build import build as write_site
+    from .terminal import TerminalTracker
 
     repo = _root(root)
-    summary = write_site(repo, out or repo / "site", _as_of(as_of), strict)
+    with TerminalTracker() as tracker:
+        summary = write_site(repo, out or repo / "site", _as_of(as_of), strict, tracker)
     _notices(summary.notices)
     counts = f"{summary.errors} error(s), {summary.warnings} warning(s)"
     if not summary.written:

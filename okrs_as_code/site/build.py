@@ -71,7 +71,9 @@ def build(
     ``strict`` it is not, and the summary says so.
     """
     snap = snapshot.take(root)
+    tracker.start("Reading files", len(snap.files))
     loaded = load_focused(snap, None, None)  # read once, for the checks and the pages alike
+    tracker.advance(len(snap.files))
     history = timeline.read(root)  # for the history rules and the pages' "last changed"
     outcome = checked(loaded, as_of, None, len(snap.files), history)
     summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
@@ -80,7 +82,7 @@ def build(
         return summary
     found = history if isinstance(history, timeline.Timeline) else None
     known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
-    site = Collector(loaded, as_of, found, known).site(outcome.diagnostics)
+    site = Collector(loaded, as_of, found, known, tracker).site(outcome.diagnostics)
     files = {"okrs.json": to_json(loaded, as_of, known, compact=True).encode("utf-8")}
     files["search-index.js"] = search_index(site.search)
     files.update(static_files(root / USER_TEMPLATES / "static"))

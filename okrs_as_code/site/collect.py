@@ -14,6 +14,7 @@ from ..periods import Period
 from ..selection import periods_with_files
 from ..status import ObjectiveStatus, objective_status
 from ..timeline import Timeline, Version, entries
+from ..tracker import SILENT, Tracker
 from ..validate import Loaded
 from .pages import Context, objective_view, period_url, team_url, unaligned
 from .render import markdown, percent
@@ -41,6 +42,7 @@ class Collector:
         as_of: dt.date,
         history: Timeline | None = None,
         statuses: list[ObjectiveStatus] | None = None,
+        tracker: Tracker = SILENT,
     ) -> None:
         self.context = Context(loaded, as_of)
         self.model = loaded.model
@@ -57,9 +59,12 @@ class Collector:
             or objective_status(self.context.org, self.context.graph, o, as_of)
             for o in self.objectives
         }
-        self.views = {
-            o.ref: objective_view(self.context, self.statuses[o.ref]) for o in self.objectives
-        }
+        tracker.start("Collecting objectives", len(self.objectives))
+        self.views = {}
+        for objective in self.objectives:
+            self.views[objective.ref] = objective_view(self.context, self.statuses[objective.ref])
+            tracker.advance()
+        tracker.finish()
         self.team_children = team_children(self.model.org)
         self.by_team: dict[tuple[str, str], list[ObjectiveView]] = {}
         for o in self.objectives:

@@ -250,7 +250,7 @@ class Collector:
                     "where": f"{where} · {view.title}",
                     "url": f"{view.url}#kr-{kr.id}",
                 }
-                for kr in view.key_results
+                for kr in (k.key_result for k in self.statuses[view.ref].key_results)
             )
         return entries
 
@@ -275,8 +275,7 @@ def _fill_history(view: ObjectiveView, versions: list[Version]) -> None:
                 last[kr_id] = ChangeView(commit.author, commit.date[:10], commit.short, summary)
     view.history = history[::-1]
     view.last_changed = view.history[0] if view.history else None
-    for kr in view.key_results:
-        kr.last_changed = last.get(kr.id)
+    view.kr_changes = last
 
 
 def _words(ref: str, change: ChangeHow) -> str:

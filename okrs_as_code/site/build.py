@@ -16,13 +16,15 @@ from typing import Any
 
 import jinja2
 
-from .. import snapshot, timeline
+from .. import __version__, snapshot, timeline
+from ..cache import Cache
 from ..diagnostics import Diagnostic
 from ..export import statuses, to_json
 from ..resources import shipped_dir
 from ..tracker import SILENT, Tracker
-from ..validate import load_focused
+from ..validate import load_whole
 from ..validate import outcome as checked
+from . import manifest
 from .collect import Collector
 from .write import remove_stale, write_file, write_pages
 
@@ -63,18 +65,31 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
 
 
 def build(
-    root: Path, out: Path, as_of: dt.date, strict: bool = False, tracker: Tracker = SILENT
+    root: Path,
+    out: Path,
+    as_of: dt.date,
+    strict: bool = False,
+    tracker: Tracker = SILENT,
+    cache: Cache | None = None,
 ) -> Summary:
     """Validate, then write the site for the repository at ``root`` into ``out``.
 
     The site is written even when the model has errors (the health page lists them); with
-    ``strict`` it is not, and the summary says so.
+    ``strict`` it is not, and the summary says so. With a ``cache``, files parsed before are
+    not parsed again, and a build whose inputs are those of the last build into ``out``, which
+    still holds what it wrote, writes nothing.
     """
     snap = snapshot.take(root)
+    site_key = _key(snap, root, as_of) if cache is not None else ""
+    last = manifest.unchanged(cache, out, site_key) if cache is not None else None
+    if last is not None and not (strict and last["errors"]):
+        return Summary(
+            out, True, last["files"], last["errors"], last["warnings"], [], last["notices"]
+        )
     tracker.start("Reading files", len(snap.files))
-    loaded = load_focused(snap, None, None)  # read once, for the checks and the pages alike
+    loaded = load_whole(snap, cache)  # read once, for the checks and the pages alike
     tracker.advance(len(snap.files))
-    history = timeline.read(root)  # for the history rules and the pages' "last changed"
+    history = timeline.read(root, cache)  # for the history rules and the pages' "last changed"
     outcome = checked(loaded, as_of, None, len(snap.files), history)
     summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     summary.notices = outcome.notices
@@ -91,7 +106,20 @@ def build(
     pages = write_pages(environment(root / USER_TEMPLATES), site, out, tracker)
     remove_stale(out, set(pages))
     summary.written, summary.files = True, len(files) + len(pages)
+    if cache is not None:
+        counts = {"files": summary.files, "notices": summary.notices}
+        counts.update(errors=summary.errors, warnings=summary.warnings)
+        manifest.record(cache, out, site_key, [*files, *pages], counts)
     return summary
+
+
+def _key(snap: snapshot.Snapshot, root: Path, as_of: dt.date) -> str:
+    """Everything the site's bytes depend on besides the OKR files (see ``manifest``)."""
+    folders = [root / USER_TEMPLATES, shipped_dir("site_templates")]
+    inputs = [p for f in folders if f.is_dir() for p in sorted(f.rglob("*")) if p.is_file()]
+    code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))  # an edited toolkit too
+    context = [as_of.isoformat(), "HEAD " + timeline.head(root), __version__]
+    return manifest.key(snap, context, inputs + code)
 
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:

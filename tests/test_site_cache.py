@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from . import busy
 from .conftest import AS_OF, MakeRepo, RunLine
-from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git_env
+from .gitrepo import SAM, commit, edit, start
 from .site_support import same_tree
 
 
@@ -78,16 +77,7 @@ def test_a_corrupt_cache_only_costs_time(
 
 
 def test_a_new_commit_shows_in_the_history_of_a_rebuild(run_line: RunLine, tmp_path: Path) -> None:
-    root = tmp_path / "okrs-repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=git_env(), check=True)
-    files = {
-        "okrs/org.yaml": ORG,
-        "okrs/2026-Q4/company.yaml": COMPANY,
-        "okrs/2026-Q4/product.yaml": PRODUCT,
-        "okrs/2026-Q4/marketing.yaml": MARKETING,
-    }
-    commit(root, dict(files), "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
+    root = start(tmp_path / "okrs-repo")
     _build(run_line, root, tmp_path / "site")
     moved = edit(root, "okrs/2026-Q4/marketing.yaml", "target: 300", "target: 250")
     sha = commit(

@@ -98,12 +98,18 @@ def build(
     found = history if isinstance(history, timeline.Timeline) else None
     known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
     site = Collector(loaded, as_of, found, known, tracker).site(outcome.diagnostics)
-    files = {"okrs.json": to_json(loaded, as_of, known, compact=True).encode("utf-8")}
-    files["search-index.js"] = search_index(site.search)
-    files.update(static_files(root / USER_TEMPLATES / "static"))
-    for relative, content in sorted(files.items()):
-        write_file(out / relative, content)
-    pages = write_pages(environment(root / USER_TEMPLATES), site, out, tracker)
+    files: list[str] = []
+
+    def write_the_rest() -> None:
+        rest = {"okrs.json": to_json(loaded, as_of, known, compact=True).encode("utf-8")}
+        rest["search-index.js"] = search_index(site.search)
+        rest.update(static_files(root / USER_TEMPLATES / "static"))
+        for relative, content in sorted(rest.items()):
+            write_file(out / relative, content)
+        files.extend(rest)
+
+    env = environment(root / USER_TEMPLATES)
+    pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest)
     remove_stale(out, set(pages))
     summary.written, summary.files = True, len(files) + len(pages)
     if cache is not None:

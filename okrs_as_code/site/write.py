@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,14 +63,24 @@ def pages_of(site: SiteView) -> list[Page]:
     return pages
 
 
-def write_pages(env: jinja2.Environment, site: SiteView, out: Path, tracker: Tracker) -> list[str]:
-    """Render every page into ``out``; the paths written, relative to ``out``."""
+def write_pages(
+    env: jinja2.Environment,
+    site: SiteView,
+    out: Path,
+    tracker: Tracker,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[str]:
+    """Render every page into ``out``; the paths written, relative to ``out``.
+
+    ``meanwhile`` is other work for this process, done while the workers render.
+    """
     global _FORKED
     templates = {name: env.get_template(name) for name in TEMPLATES}  # compiled once
     job = _Job(templates, site, pages_of(site), out)
     chunks = [range(i, min(i + _CHUNK, len(job.pages))) for i in range(0, len(job.pages), _CHUNK)]
     tracker.start("Writing pages", len(job.pages))
     if not _parallel(len(job.pages)):
+        meanwhile()
         for chunk in chunks:
             _write_chunk(job, chunk)
             tracker.advance(len(chunk))
@@ -80,6 +90,7 @@ def write_pages(env: jinja2.Environment, site: SiteView, out: Path, tracker: Tra
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
                 futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
+                meanwhile()
                 for done in as_completed(futures):
                     done.result()
                     tracker.advance(futures[done])

@@ -43,7 +43,8 @@ def statuses(loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
     model, graph = loaded.model, loaded.graph
     periods = {p.id: index for index, p in enumerate(_periods(model))}
     ordered = sorted(model.objectives(), key=lambda o: periods.get(o.period, len(periods)))
-    return [objective_status(model.org, graph, o, as_of) for o in ordered]
+    own: dict[int, float] = {}
+    return [objective_status(model.org, graph, o, as_of, own) for o in ordered]
 
 
 # JSON

@@ -7,6 +7,7 @@ are off, since a picture from elsewhere would be a request leaving the page.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -45,6 +46,7 @@ def markdown(text: str | None) -> Markup:
     return Markup(_MD.render(text)) if text else Markup("")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a site shows the same few values (0.77, 100) often
 def number(value: float | None) -> str:
     """A value as written in YAML: 3420, 4.69, 99.95 (never 3.42e+03); a dash when absent."""
     if value is None:

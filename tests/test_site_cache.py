@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from benchmarks.generate import generate
+from okrs_as_code.site import write
+
 from . import busy
 from .conftest import AS_OF, MakeRepo, RunLine
 from .gitrepo import SAM, commit, edit, start
@@ -87,3 +92,14 @@ def test_a_new_commit_shows_in_the_history_of_a_rebuild(run_line: RunLine, tmp_p
     page = tmp_path / "site/objectives/2026-Q4/marketing/agency-demand.html"
     assert sha in page.read_text(encoding="utf-8")
     assert same_tree(tmp_path / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_site_written_on_both_cores_equals_one_written_on_one(
+    run_line: RunLine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "org"
+    generate(110, 3, root)  # 440 objectives: enough pages for the worker processes
+    _build(run_line, root, tmp_path / "both")
+    monkeypatch.setattr(write, "PARALLEL_FROM_PAGES", 10**9)
+    _build(run_line, root, tmp_path / "one", "--no-cache")
+    assert same_tree(tmp_path / "both", tmp_path / "one")

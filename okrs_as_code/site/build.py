@@ -22,11 +22,11 @@ from ..diagnostics import Diagnostic
 from ..export import statuses, to_json
 from ..resources import shipped_dir
 from ..tracker import SILENT, Tracker
-from ..validate import load_whole
+from ..validate import Loaded, load_whole
 from ..validate import outcome as checked
 from . import manifest
 from .collect import Collector
-from .write import remove_stale, write_file, write_pages
+from .write import alongside, remove_stale, write_file, write_pages
 
 USER_TEMPLATES = "site_templates"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -95,28 +95,45 @@ def build(
     summary.notices = outcome.notices
     if strict and outcome.errors:
         return summary
-    found = history if isinstance(history, timeline.Timeline) else None
-    known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
-    site = Collector(loaded, as_of, found, known, tracker).site(outcome.diagnostics)
-    files: list[str] = []
-
-    def write_the_rest() -> None:
-        rest = {"okrs.json": to_json(loaded, as_of, known, compact=True).encode("utf-8")}
-        rest["search-index.js"] = search_index(site.search)
-        rest.update(static_files(root / USER_TEMPLATES / "static"))
-        for relative, content in sorted(rest.items()):
-            write_file(out / relative, content)
-        files.extend(rest)
-
-    env = environment(root / USER_TEMPLATES)
-    pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest)
-    remove_stale(out, set(pages))
-    summary.written, summary.files = True, len(files) + len(pages)
+    written = _write(root, out, as_of, loaded, history, outcome.diagnostics, tracker)
+    summary.written, summary.files = True, len(written)
     if cache is not None:
         counts = {"files": summary.files, "notices": summary.notices}
         counts.update(errors=summary.errors, warnings=summary.warnings)
-        manifest.record(cache, out, site_key, [*files, *pages], counts)
+        manifest.record(cache, out, site_key, written, counts)
     return summary
+
+
+def _write(
+    root: Path,
+    out: Path,
+    as_of: dt.date,
+    loaded: Loaded,
+    history: timeline.Timeline | str | None,
+    diagnostics: list[Diagnostic],
+    tracker: Tracker,
+) -> list[str]:
+    """Write every file of the site; the paths written, relative to ``out``."""
+    found = history if isinstance(history, timeline.Timeline) else None
+    known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
+
+    def write_json() -> None:
+        write_file(out / "okrs.json", to_json(loaded, as_of, known, compact=True).encode("utf-8"))
+
+    # okrs.json needs no view: it is written on the other core while the views are built.
+    with alongside(write_json, len(known)):
+        site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
+        static = static_files(root / USER_TEMPLATES / "static")
+
+        def write_the_rest() -> None:
+            write_file(out / "search-index.js", search_index(site.search))
+            for relative, content in sorted(static.items()):
+                write_file(out / relative, content)
+
+        env = environment(root / USER_TEMPLATES)
+        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest)
+    remove_stale(out, set(pages))
+    return ["okrs.json", "search-index.js", *static, *pages]
 
 
 def _key(snap: snapshot.Snapshot, root: Path, as_of: dt.date) -> str:

@@ -9,10 +9,11 @@ rendered in this process, with the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,37 @@ def write_pages(
             _FORKED = None
     tracker.finish()
     return [path for path, _, _ in job.pages]
+
+
+@contextlib.contextmanager
+def alongside(work: Callable[[], None], pages: int) -> Iterator[None]:
+    """Do ``work`` in a forked process while the body of the ``with`` runs in this one.
+
+    On a small site, or where fork is not available, it is simply done first. Should the
+    process fail, the work is done again here, so that its error is raised as usual.
+    """
+    if not _parallel(pages):
+        work()
+        yield
+        return
+    process = multiprocessing.get_context("fork").Process(target=_quietly, args=(work,))
+    process.start()
+    try:
+        yield
+    finally:
+        process.join()
+    if process.exitcode != 0:
+        work()
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    # os._exit: no traceback printed from the child, and no output buffers inherited from
+    # this process flushed a second time.
+    try:
+        work()
+    except BaseException:
+        os._exit(1)
+    os._exit(0)
 
 
 def _parallel(pages: int) -> bool:

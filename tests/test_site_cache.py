@@ -26,18 +26,35 @@ def _fresh(run_line: RunLine, root: Path, tmp_path: Path) -> Path:
     return out
 
 
+EDITS = {
+    "title": ("marketing.yaml", "Refresh the brand", "Our brand"),
+    # The company objective's page lists what aligns to each key result; its file is the same.
+    "alignment": (
+        "product.yaml",
+        "title: Keep the editor fast\n    aligns_to: company/number-one-rated\n",
+        "title: Keep the editor fast\n    aligns_to: company/number-one-rated#rating\n",
+    ),
+    "check-in": ("product.yaml", "value: 99.95", "value: 98.5"),
+}
+
+
+@pytest.mark.parametrize("edit_name", EDITS)
 def test_a_rebuild_after_an_edit_equals_a_fresh_build(
-    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, edit_name: str
 ) -> None:
+    name, old, new = EDITS[edit_name]
     root = make_repo(busy.FILES)
     _build(run_line, root, root / "site")
-    marketing = root / "okrs/2026-Q4/marketing.yaml"
-    marketing.write_text(
-        marketing.read_text(encoding="utf-8").replace("Refresh the brand", "Our brand")
-    )
+    path = root / "okrs/2026-Q4" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    before = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
     _build(run_line, root, root / "site")
-    assert "Our brand" in (root / "site/teams/marketing.html").read_text(encoding="utf-8")
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+    if edit_name != "title":
+        after = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
+        assert after != before
 
 
 def test_nothing_changed_reports_the_same_and_keeps_the_site(

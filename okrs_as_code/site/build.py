@@ -26,6 +26,7 @@ from ..validate import Loaded, load_whole
 from ..validate import outcome as checked
 from . import manifest
 from .collect import Collector
+from .views import SiteView
 from .write import alongside, remove_stale, write_file, write_pages
 
 USER_TEMPLATES = "site_templates"
@@ -80,7 +81,8 @@ def build(
     still holds what it wrote, writes nothing.
     """
     snap = snapshot.take(root)
-    site_key = _key(snap, root, as_of) if cache is not None else ""
+    inputs = _inputs(root)
+    site_key = manifest.key(snap, _context(root, as_of), inputs) if cache is not None else ""
     last = manifest.unchanged(cache, out, site_key) if cache is not None else None
     if last is not None and not (strict and last["errors"]):
         return Summary(
@@ -95,8 +97,14 @@ def build(
     summary.notices = outcome.notices
     if strict and outcome.errors:
         return summary
-    written = _write(root, out, as_of, loaded, history, outcome.diagnostics, tracker)
-    summary.written, summary.files = True, len(written)
+    # An objective's page is reused only when nothing it can show changed; a template of the
+    # repository's own may show anything, so then every page is rendered.
+    reuse = cache is not None and not any((root / USER_TEMPLATES).glob("*.html"))
+    common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
+    digests = {raw.path: raw.digest for raw in snap.files}
+    plan = Build(root, out, as_of, loaded, history, common, digests, cache)
+    written = _write(plan, outcome.diagnostics, tracker)
+    summary.written, summary.files = True, len(written.files)
     if cache is not None:
         counts = {"files": summary.files, "notices": summary.notices}
         counts.update(errors=summary.errors, warnings=summary.warnings)
@@ -104,17 +112,25 @@ def build(
     return summary
 
 
-def _write(
-    root: Path,
-    out: Path,
-    as_of: dt.date,
-    loaded: Loaded,
-    history: timeline.Timeline | str | None,
-    diagnostics: list[Diagnostic],
-    tracker: Tracker,
-) -> list[str]:
-    """Write every file of the site; the paths written, relative to ``out``."""
-    found = history if isinstance(history, timeline.Timeline) else None
+@dataclass
+class Build:
+    """What writing the site needs: where, as of when, the loaded repository and its history,
+    and (when pages may be reused) the digest of what every page shows alike."""
+
+    root: Path
+    out: Path
+    as_of: dt.date
+    loaded: Loaded
+    history: timeline.Timeline | str | None
+    common: str
+    digests: dict[str, str]  # each OKR file's digest, by path
+    cache: Cache | None
+
+
+def _write(build: Build, diagnostics: list[Diagnostic], tracker: Tracker) -> manifest.Written:
+    """Write every file of the site."""
+    loaded, out, as_of = build.loaded, build.out, build.as_of
+    found = build.history if isinstance(build.history, timeline.Timeline) else None
     known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
 
     def write_json() -> None:
@@ -123,26 +139,38 @@ def _write(
     # okrs.json needs no view: it is written on the other core while the views are built.
     with alongside(write_json, len(known)):
         site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
-        static = static_files(root / USER_TEMPLATES / "static")
+        static = static_files(build.root / USER_TEMPLATES / "static")
 
         def write_the_rest() -> None:
             write_file(out / "search-index.js", search_index(site.search))
             for relative, content in sorted(static.items()):
                 write_file(out / relative, content)
 
-        env = environment(root / USER_TEMPLATES)
-        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest)
+        keys, skip = _reusable(build, site)
+        env = environment(build.root / USER_TEMPLATES)
+        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=skip)
     remove_stale(out, set(pages))
-    return ["okrs.json", "search-index.js", *static, *pages]
+    return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys)
 
 
-def _key(snap: snapshot.Snapshot, root: Path, as_of: dt.date) -> str:
-    """Everything the site's bytes depend on besides the OKR files (see ``manifest``)."""
+def _reusable(build: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
+    """Each objective page's key, and the pages already in the output folder as they would be."""
+    if not build.common or build.cache is None:
+        return {}, set()
+    keys = manifest.page_keys(build.common, site, build.loaded, build.digests)
+    return keys, manifest.reusable(build.cache, build.out, keys)
+
+
+def _inputs(root: Path) -> list[Path]:
+    """The files the site's bytes depend on besides the OKR files: templates, static files and
+    the toolkit's code (so that an edited toolkit counts too)."""
     folders = [root / USER_TEMPLATES, shipped_dir("site_templates")]
-    inputs = [p for f in folders if f.is_dir() for p in sorted(f.rglob("*")) if p.is_file()]
-    code = sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))  # an edited toolkit too
-    context = [as_of.isoformat(), "HEAD " + timeline.head(root), __version__]
-    return manifest.key(snap, context, inputs + code)
+    found = [p for f in folders if f.is_dir() for p in sorted(f.rglob("*")) if p.is_file()]
+    return found + sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
+
+
+def _context(root: Path, as_of: dt.date) -> list[str]:
+    return [as_of.isoformat(), "HEAD " + timeline.head(root), __version__]
 
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:

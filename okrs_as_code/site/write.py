@@ -13,7 +13,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,14 +70,17 @@ def write_pages(
     out: Path,
     tracker: Tracker,
     meanwhile: Callable[[], None] = lambda: None,
+    skip: Collection[str] = (),
 ) -> list[str]:
-    """Render every page into ``out``; the paths written, relative to ``out``.
+    """Render every page into ``out`` but those in ``skip`` (already there, as they would be
+    written); the paths of all pages, relative to ``out``.
 
     ``meanwhile`` is other work for this process, done while the workers render.
     """
     global _FORKED
     templates = {name: env.get_template(name) for name in TEMPLATES}  # compiled once
-    job = _Job(templates, site, pages_of(site), out)
+    every = pages_of(site)
+    job = _Job(templates, site, [page for page in every if page[0] not in skip], out)
     chunks = [range(i, min(i + _CHUNK, len(job.pages))) for i in range(0, len(job.pages), _CHUNK)]
     tracker.start("Writing pages", len(job.pages))
     if not _parallel(len(job.pages)):
@@ -98,7 +101,7 @@ def write_pages(
         finally:
             _FORKED = None
     tracker.finish()
-    return [path for path, _, _ in job.pages]
+    return [path for path, _, _ in every]
 
 
 @contextlib.contextmanager

@@ -175,7 +175,8 @@ def _context(root: Path, as_of: dt.date) -> list[str]:
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:
     """The search index as a script (a page opened from file:// cannot fetch JSON)."""
-    data = json.dumps(entries, ensure_ascii=True, sort_keys=True, indent=0)
+    # Compact, so that the JSON encoder written in C does the work (11 MB on L).
+    data = json.dumps(entries, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e")
     return f"window.OKRS_SEARCH_INDEX = {data};\n".encode("ascii")
 

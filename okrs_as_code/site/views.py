@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
+from .render import Markdown
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class KeyResultView:
     flags: list[str]
     confidence: str | None
     last_check_in: str | None
-    description: Markup
+    description: Markdown
     check_ins: list[CheckInView]
     chart: Markup
     aligned: list[Link] = field(default_factory=list)  # objectives aligned to this key result
@@ -88,11 +89,11 @@ class ObjectiveView:
     flags: list[str]
     path: str
     edit_url: str | None
-    description: Markup
+    description: Markdown
     values: list[str]
     reason: str | None
     score: str | None
-    retrospective: Markup
+    retrospective: Markdown
     breadcrumb: list[Link] = field(default_factory=list)  # from the root objective down
     children: list[Link] = field(default_factory=list)
     supports: list[Link] = field(default_factory=list)
@@ -165,7 +166,7 @@ class TeamView:
     id: str
     name: str
     url: str | None
-    description: Markup
+    description: Markdown
     owners: list[str]
     parent: Link | None
     children: list[Link]

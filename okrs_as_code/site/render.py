@@ -113,6 +113,7 @@ def goal(kr: KeyResult) -> str:
     return "—"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every link to a page asks again
 def safe_ids(*parts: str) -> bool:
     """Whether an output path may be built from these ids: the first a period, the rest ids."""
     first, *rest = parts

@@ -2,7 +2,9 @@
 
 Nothing is printed; :func:`build` returns a summary for the command line to report. Paths are
 built only from validated ids, links are relative to each page, and the output depends only on
-the files and the as-of date, so two builds of the same input are byte-identical.
+the files and the as-of date, so two builds of the same input are byte-identical, and a build
+that reuses the cache (``manifest``) writes the bytes a build without it would. Long stages
+report to a ``Tracker``.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def build(
         return summary
     # An objective's page is reused only when nothing it can show changed; a template of the
     # repository's own may show anything, so then every page is rendered.
-    reuse = cache is not None and not any((root / USER_TEMPLATES).glob("*.html"))
+    reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
     common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
     digests = {raw.path: raw.digest for raw in snap.files}
     plan = Build(root, out, as_of, loaded, history, common, digests, cache)
@@ -127,10 +129,10 @@ class Build:
     cache: Cache | None
 
 
-def _write(build: Build, diagnostics: list[Diagnostic], tracker: Tracker) -> manifest.Written:
+def _write(plan: Build, diagnostics: list[Diagnostic], tracker: Tracker) -> manifest.Written:
     """Write every file of the site."""
-    loaded, out, as_of = build.loaded, build.out, build.as_of
-    found = build.history if isinstance(build.history, timeline.Timeline) else None
+    loaded, out, as_of = plan.loaded, plan.out, plan.as_of
+    found = plan.history if isinstance(plan.history, timeline.Timeline) else None
     known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
 
     def write_json() -> None:
@@ -139,26 +141,26 @@ def _write(build: Build, diagnostics: list[Diagnostic], tracker: Tracker) -> man
     # okrs.json needs no view: it is written on the other core while the views are built.
     with alongside(write_json, len(known)):
         site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
-        static = static_files(build.root / USER_TEMPLATES / "static")
+        static = static_files(plan.root / USER_TEMPLATES / "static")
 
         def write_the_rest() -> None:
             write_file(out / "search-index.js", search_index(site.search))
             for relative, content in sorted(static.items()):
                 write_file(out / relative, content)
 
-        keys, skip = _reusable(build, site)
-        env = environment(build.root / USER_TEMPLATES)
+        keys, skip = _reusable(plan, site)
+        env = environment(plan.root / USER_TEMPLATES)
         pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=skip)
     remove_stale(out, set(pages))
     return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys)
 
 
-def _reusable(build: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
+def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
     """Each objective page's key, and the pages already in the output folder as they would be."""
-    if not build.common or build.cache is None:
+    if not plan.common or plan.cache is None:
         return {}, set()
-    keys = manifest.page_keys(build.common, site, build.loaded, build.digests)
-    return keys, manifest.reusable(build.cache, build.out, keys)
+    keys = manifest.page_keys(plan.common, site, plan.loaded, plan.digests)
+    return keys, manifest.reusable(plan.cache, plan.out, keys)
 
 
 def _inputs(root: Path) -> list[Path]:

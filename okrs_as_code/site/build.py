@@ -9,9 +9,12 @@ report to a ``Tracker``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,46 +96,68 @@ def build(
     tracker.start("Reading files", len(snap.files))
     loaded = load_whole(snap, cache)  # read once, for the checks and the pages alike
     tracker.advance(len(snap.files))
-    history = timeline.read(root, cache)  # for the history rules and the pages' "last changed"
-    outcome = checked(loaded, as_of, None, len(snap.files), history)
-    summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
-    summary.notices = outcome.notices
-    if strict and outcome.errors:
-        return summary
     # An objective's page is reused only when nothing it can show changed; a template of the
     # repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
     common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
     digests = {raw.path: raw.digest for raw in snap.files}
-    plan = Build(root, out, as_of, loaded, history, common, digests, cache)
-    written = _write(plan, outcome.diagnostics, tracker)
-    summary.written, summary.files = True, len(written.files)
-    if cache is not None:
+    plan = Build(root, out, as_of, loaded, common, digests, cache)
+    with _frozen_heap():
+        summary, written = _check_and_write(plan, len(snap.files), strict, tracker)
+    if cache is not None and written is not None:
         counts = {"files": summary.files, "notices": summary.notices}
         counts.update(errors=summary.errors, warnings=summary.warnings)
         manifest.record(cache, out, site_key, written, counts)
     return summary
 
 
+def _check_and_write(
+    plan: Build, files: int, strict: bool, tracker: Tracker
+) -> tuple[Summary, manifest.Written | None]:
+    """Validate, then write the site unless ``strict`` and there are errors."""
+    history = timeline.read(plan.root, plan.cache)  # the history rules and "last changed"
+    outcome = checked(plan.loaded, plan.as_of, None, files, history)
+    summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
+    summary.notices = outcome.notices
+    if strict and outcome.errors:
+        return summary, None
+    found = history if isinstance(history, timeline.Timeline) else None
+    written = _write(plan, found, outcome.diagnostics, tracker)
+    summary.written, summary.files = True, len(written.files)
+    return summary, written
+
+
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    # The loaded organisation is millions of objects that live until the end: unfrozen, every
+    # full garbage collection while the views are built rescans them all (seconds on L), and
+    # in forked workers it would touch, and so copy, every page of memory holding them.
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @dataclass
 class Build:
-    """What writing the site needs: where, as of when, the loaded repository and its history,
-    and (when pages may be reused) the digest of what every page shows alike."""
+    """What checking and writing the site needs: where, as of when, the loaded repository, and
+    (when pages may be reused) the digest of what every page shows alike."""
 
     root: Path
     out: Path
     as_of: dt.date
     loaded: Loaded
-    history: timeline.Timeline | str | None
     common: str
     digests: dict[str, str]  # each OKR file's digest, by path
     cache: Cache | None
 
 
-def _write(plan: Build, diagnostics: list[Diagnostic], tracker: Tracker) -> manifest.Written:
+def _write(
+    plan: Build, found: timeline.Timeline | None, diagnostics: list[Diagnostic], tracker: Tracker
+) -> manifest.Written:
     """Write every file of the site."""
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
-    found = plan.history if isinstance(plan.history, timeline.Timeline) else None
     known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
 
     def write_json() -> None:

@@ -6,7 +6,9 @@ and a *skeleton* of each team file (what other files' rules need to know of it: 
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
 changed file then parses that file alone. A third file keeps, per commit hash, the parsed data of
 the OKR files that commit changed, so the git history is read again only for new commits; a
-fourth the parsed org.yaml, which every run reads. A cache file that cannot be read is ignored.
+fourth the parsed org.yaml, which every run reads. For the site, each team file's parsed data
+(keyed by its digest, so only changed files are parsed again) and, per output folder, what the
+last build wrote. A cache file that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .files import atomic_write
 _RESULTS_KEPT = 8
 _OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
 Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
+Parsed = dict[str, tuple[str, Any]]  # path -> (digest, the file's data)
 
 
 def toolkit_digest(schema_texts: list[str]) -> str:
@@ -66,6 +69,10 @@ def _history_file(check_ins: bool) -> str:
     return "history.marshal" if check_ins else "commitments.marshal"
 
 
+def _site_file(out: Path) -> str:
+    return "site-" + hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -88,24 +95,20 @@ class Cache:
         self._write("results.json", json.dumps(kept).encode("utf-8"))
 
     def skeletons(self) -> Skeletons:
-        with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / "skeletons.marshal").read_bytes())
-            if isinstance(found, dict):
-                return found
-        return {}
+        return self._marshalled("skeletons.marshal")
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
 
-    def parsed(self, digest: str) -> tuple[bool, Any]:
-        """The data of the file kept by :meth:`store_parsed`, if its digest is ``digest``."""
+    def parsed_org(self, digest: str) -> tuple[bool, Any]:
+        """The data of org.yaml kept by :meth:`store_parsed_org`, if its digest is ``digest``."""
         with contextlib.suppress(Exception):
             kept, data = marshal.loads((self.directory / "org.marshal").read_bytes())
             if kept == digest:
                 return True, data
         return False, None
 
-    def store_parsed(self, digest: str, data: Any) -> None:
+    def store_parsed_org(self, digest: str, data: Any) -> None:
         # org.yaml is read by every run, and on a large organisation it is large.
         with contextlib.suppress(ValueError):
             self._write("org.marshal", marshal.dumps((digest, data)))
@@ -113,16 +116,34 @@ class Cache:
     def history(self, check_ins: bool = True) -> dict[str, Any]:
         """The parsed files each commit changed, by commit hash (see :func:`history.replay`);
         without ``check_ins``, the smaller copy the history rules read."""
-        with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / _history_file(check_ins)).read_bytes())
-            if isinstance(found, dict):
-                return found
-        return {}
+        return self._marshalled(_history_file(check_ins))
 
     def store_history(self, commits: dict[str, Any], check_ins: bool = True) -> None:
         # marshal, like the skeletons: several times faster to read back than JSON.
         with contextlib.suppress(ValueError):
             self._write(_history_file(check_ins), marshal.dumps(commits))
+
+    def parsed(self) -> Parsed:
+        """Each team file's parsed data by path, with the digest of the bytes it came from."""
+        return self._marshalled("parsed.marshal")
+
+    def store_parsed(self, parsed: Parsed) -> None:
+        with contextlib.suppress(ValueError):  # data nested too deeply to marshal
+            self._write("parsed.marshal", marshal.dumps(parsed))
+
+    def site(self, out: Path) -> dict[str, Any]:
+        """What the last build into ``out`` wrote (see ``site.manifest``); empty when unknown."""
+        return self._marshalled(_site_file(out))
+
+    def store_site(self, out: Path, manifest: dict[str, Any]) -> None:
+        self._write(_site_file(out), marshal.dumps(manifest))
+
+    def _marshalled(self, name: str) -> dict[str, Any]:
+        with contextlib.suppress(Exception):
+            found = marshal.loads((self.directory / name).read_bytes())
+            if isinstance(found, dict):
+                return found
+        return {}
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

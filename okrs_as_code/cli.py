@@ -56,6 +56,11 @@ def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else today_utc()
 
 
+no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Do not read or write the cache (env OKRS_NO_CACHE=1)."
+)
+
+
 def format_option(choices: Sequence[str], help: str = "Output format.") -> Any:
     """``--format``, one of ``choices``, the first by default."""
     return click.option(
@@ -101,9 +106,7 @@ def _rule_list() -> str:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @format_option(FORMATS)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option(
-    "--no-cache", is_flag=True, help="Do not read or write the cache (env OKRS_NO_CACHE=1)."
-)
+@no_cache_option
 @click.option(
     "--base",
     metavar="REV",
@@ -479,6 +482,7 @@ def new_period(
 @click.option(
     "--strict", is_flag=True, help="Write nothing and fail (exit 1) when there are errors."
 )
+@no_cache_option
 @as_of_option
 @root_option
 @click.pass_context
@@ -486,6 +490,7 @@ def build(
     ctx: click.Context,
     out: Path | None,
     strict: bool,
+    no_cache: bool,
     as_of: dt.datetime | None,
     root: Path | None,
 ) -> None:
@@ -496,12 +501,18 @@ def build(
     command exits 1. Templates in the repository's site_templates/ folder replace the
     packaged ones file by file. The pages link to each other relatively, so the site works
     from a web server, under a sub-path, or opened from disk.
+
+    On a terminal, a build that lasts more than a second shows a progress bar on standard
+    error (OKRS_PROGRESS_DELAY sets the seconds; pipes and CI logs never get one).
     """
     from .reporters import REPORTERS
     from .site.build import build as write_site
+    from .terminal import TerminalTracker
 
     repo = _root(root)
-    summary = write_site(repo, out or repo / "site", _as_of(as_of), strict)
+    cache = None if no_cache else _cache(repo)
+    with TerminalTracker() as tracker:
+        summary = write_site(repo, out or repo / "site", _as_of(as_of), strict, tracker, cache)
     _notices(summary.notices)
     counts = f"{summary.errors} error(s), {summary.warnings} warning(s)"
     if not summary.written:

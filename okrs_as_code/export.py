@@ -38,20 +38,32 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _statuses(loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
+def statuses(loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
     """Every objective's status, by period (in date order, longer first), then file order."""
     model, graph = loaded.model, loaded.graph
     periods = {p.id: index for index, p in enumerate(_periods(model))}
     ordered = sorted(model.objectives(), key=lambda o: periods.get(o.period, len(periods)))
-    return [objective_status(model.org, graph, o, as_of) for o in ordered]
+    own: dict[int, float] = {}
+    return [objective_status(model.org, graph, o, as_of, own) for o in ordered]
 
 
 # JSON
 
 
-def to_json(loaded: Loaded, as_of: dt.date) -> str:
-    """Organisation, periods, teams and objectives (with key results and check-ins) as JSON."""
+def to_json(
+    loaded: Loaded,
+    as_of: dt.date,
+    known: list[ObjectiveStatus] | None = None,
+    compact: bool = False,
+) -> str:
+    """Organisation, periods, teams and objectives (with key results and check-ins) as JSON.
+
+    ``known`` are the objectives' :func:`statuses` when the caller has them already.
+    ``compact`` leaves out the indentation: the encoder written in C then does the work,
+    several times faster on a large organisation, and the file is a third smaller.
+    """
     model, graph = loaded.model, loaded.graph
+    children = team_children(model.org)
     current = current_period(model, as_of)
     document = {
         "schema_version": SCHEMA_VERSION,
@@ -59,10 +71,21 @@ def to_json(loaded: Loaded, as_of: dt.date) -> str:
         "current_period": current.id if current else None,
         "organization": _organization(model.org),
         "periods": [_period(p, as_of) for p in _periods(model)],
-        "teams": [_team(model.org, team) for team in (model.org.teams if model.org else {})],
-        "objectives": [_objective(model.org, graph, s) for s in _statuses(loaded, as_of)],
+        "teams": [_team(model.org, team, children) for team in children],
+        "objectives": [_objective(model.org, graph, s) for s in known or statuses(loaded, as_of)],
     }
+    if compact:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def team_children(org: Organization | None) -> dict[str, list[str]]:
+    """Each team's child teams, in the order org.yaml declares them."""
+    children: dict[str, list[str]] = {team: [] for team in (org.teams if org else {})}
+    for team in org.teams.values() if org else []:
+        if team.parent in children:
+            children[team.parent].append(team.id)
+    return children
 
 
 def _organization(org: Organization | None) -> dict[str, Any] | None:
@@ -97,7 +120,7 @@ def _period(period: Period, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def _team(org: Organization | None, team_id: str) -> dict[str, Any]:
+def _team(org: Organization | None, team_id: str, children: dict[str, list[str]]) -> dict[str, Any]:
     assert org is not None
     team = org.teams[team_id]
     return {
@@ -105,7 +128,7 @@ def _team(org: Organization | None, team_id: str) -> dict[str, Any]:
         "name": team.name,
         "parent": team.parent,
         "owners": team.owners,
-        "children": [t.id for t in org.teams.values() if t.parent == team.id],
+        "children": children[team.id],
         "description": team.description,
     }
 
@@ -209,7 +232,7 @@ def to_csv(loaded: Loaded, as_of: dt.date) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for status in _statuses(loaded, as_of):
+    for status in statuses(loaded, as_of):
         parent = loaded.graph.parent.get(status.objective.ref)
         for kr in status.key_results:
             writer.writerow(_csv_row(status.objective, parent.ref if parent else "", kr))

@@ -13,9 +13,12 @@ AT_RISK_CONFIDENCE = 0.5
 
 
 def latest_check_in(kr: KeyResult, as_of: dt.date) -> CheckIn | None:
-    """The latest check-in by date that is not after the as-of date."""
-    seen = [c for c in kr.check_ins if c.date <= as_of]
-    return max(seen, key=lambda c: c.date) if seen else None
+    """The latest check-in by date that is not after the as-of date (the first of a tie)."""
+    latest = None
+    for check_in in kr.check_ins:  # one pass: this runs for every key result, several times
+        if check_in.date <= as_of and (latest is None or check_in.date > latest.date):
+            latest = check_in
+    return latest
 
 
 def key_result_progress(kr: KeyResult, as_of: dt.date) -> float:
@@ -57,15 +60,25 @@ def objective_progress(objective: Objective, as_of: dt.date) -> float:
     )
 
 
-def cascade_progress(objective: Objective, graph: Graph, as_of: dt.date) -> float:
-    """The weighted mean over the objective and everything aligned beneath it, recursively."""
+def cascade_progress(
+    objective: Objective, graph: Graph, as_of: dt.date, own: dict[int, float] | None = None
+) -> float:
+    """The weighted mean over the objective and everything aligned beneath it, recursively.
+
+    ``own`` keeps each objective's own progress (by ``id``) across calls: every objective's
+    cascade visits its whole subtree, so an organisation's statuses would otherwise work out
+    the same objective's progress once per level above it.
+    """
     memo: dict[str, tuple[float, float]] = {}
+    own = {} if own is None else own
 
     def subtree(node: Objective, path: frozenset[str]) -> tuple[float, float]:
         # Returns (weighted sum, total weight) so that deeper levels weigh as the contract says.
         if node.ref in memo:
             return memo[node.ref]
-        total = objective_progress(node, as_of) * node.weight
+        if id(node) not in own:
+            own[id(node)] = objective_progress(node, as_of)
+        total = own[id(node)] * node.weight
         weight = node.weight
         for child in graph.children.get(node.ref, []):
             if child.status is Status.DROPPED or child.ref in path:

@@ -91,10 +91,10 @@ def take(
 def _parsed(raw: RawFile, cache: Cache | None) -> SourceFile:
     if cache is None or not isinstance(raw.content, bytes):
         return raw.parse()
-    known, data = cache.parsed(raw.digest)
+    known, data = cache.parsed_org(raw.digest)
     if known:
         return SourceFile(raw.path, text=raw.content.decode("utf-8-sig"), data=data)
     source = raw.parse()
     if source.ok:
-        cache.store_parsed(raw.digest, source.data)
+        cache.store_parsed_org(raw.digest, source.data)
     return source

@@ -19,7 +19,6 @@ from .progress import (
     is_behind,
     key_result_progress,
     latest_check_in,
-    objective_progress,
 )
 
 
@@ -105,15 +104,24 @@ def key_result_status(
 
 
 def objective_status(
-    org: Organization | None, graph: Graph, objective: Objective, as_of: dt.date
+    org: Organization | None,
+    graph: Graph,
+    objective: Objective,
+    as_of: dt.date,
+    own: dict[int, float] | None = None,
 ) -> ObjectiveStatus:
-    """Own and cascade progress, and the statuses of the objective's key results."""
+    """Own and cascade progress, and the statuses of the objective's key results.
+
+    ``own`` is shared by callers that ask for many objectives (see :func:`cascade_progress`).
+    """
     period = graph.period(objective.period)
     children = graph.children.get(objective.ref, [])
+    own = {} if own is None else own
+    cascade = cascade_progress(objective, graph, as_of, own)  # fills own[id(objective)]
     return ObjectiveStatus(
         objective=objective,
-        own=objective_progress(objective, as_of),
-        cascade=cascade_progress(objective, graph, as_of),
+        own=own[id(objective)],
+        cascade=cascade,
         expected=expected_progress(period, as_of) if period else None,
         has_children=any(child.status is not Status.DROPPED for child in children),
         key_results=[

@@ -87,27 +87,35 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(snap: Snapshot, skeletons: dict[str, Any] | None = None) -> Loaded:
-    """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton."""
+def _load(
+    snap: Snapshot,
+    skeletons: dict[str, Any] | None = None,
+    parsed: dict[str, SourceFile] | None = None,
+) -> Loaded:
+    """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton,
+    and one in ``parsed`` is not parsed again."""
     with _without_gc():
-        return _load_all(snap, skeletons or {})
+        return _load_all(snap, skeletons or {}, parsed or {})
 
 
-def _load_all(snap: Snapshot, skeletons: dict[str, Any]) -> Loaded:
+def _load_all(snap: Snapshot, skeletons: dict[str, Any], known: dict[str, SourceFile]) -> Loaded:
     sources = [snap.org_source]
     findings = schema.check("org", ORG_FILE, snap.org_source.data) if snap.org_source.ok else []
     files = []
     readable = [
         (raw.path, raw.content)
         for raw in snap.team_files
-        if raw.path not in skeletons and isinstance(raw.content, bytes)
+        if raw.path not in skeletons and raw.path not in known and isinstance(raw.content, bytes)
     ]
     parsed = parse_many(readable)  # in the order of ``readable``, as they are parsed
     for raw in snap.team_files:
         if raw.path in skeletons:
             files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
             continue
-        source = next(parsed) if isinstance(raw.content, bytes) else raw.parse()
+        if raw.path in known:
+            source = known[raw.path]
+        else:
+            source = next(parsed) if isinstance(raw.content, bytes) else raw.parse()
         sources.append(source)
         if source.ok:
             findings.extend(schema.check("okrs", source.path, source.data))
@@ -189,10 +197,32 @@ def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -
         return _load(snap, reusable)
     loaded = _load(snap)
     if cache is not None:
-        data = {source.path: source.data for source in loaded.sources}
-        cache.store_skeletons(
-            {raw.path: (raw.digest, skeleton(data[raw.path])) for raw in snap.team_files}
-        )
+        _store_skeletons(snap, loaded, cache)
+    return loaded
+
+
+def _store_skeletons(snap: Snapshot, loaded: Loaded, cache: Cache) -> None:
+    data = {source.path: source.data for source in loaded.sources}
+    cache.store_skeletons(
+        {raw.path: (raw.digest, skeleton(data[raw.path])) for raw in snap.team_files}
+    )
+
+
+def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
+    """Every file in full, for the site; a file whose bytes the cache has seen is not parsed
+    again (its data is read back from the cache), and the cache learns the others."""
+    with _without_gc():  # reading the cache back builds millions of objects, too
+        known = cache.parsed() if cache is not None else {}
+    reused = {
+        raw.path: SourceFile(raw.path, raw.content.decode("utf-8-sig"), known[raw.path][1])
+        for raw in snap.team_files
+        if isinstance(raw.content, bytes) and known.get(raw.path, ("",))[0] == raw.digest
+    }
+    loaded = _load(snap, parsed=reused)
+    if cache is not None and len(reused) < len(snap.team_files):
+        digests = {raw.path: raw.digest for raw in snap.team_files}
+        cache.store_parsed({s.path: (digests[s.path], s.data) for s in loaded.sources[1:] if s.ok})
+        _store_skeletons(snap, loaded, cache)
     return loaded
 
 

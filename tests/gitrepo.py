@@ -123,3 +123,17 @@ def edit(repo: Path, path: str, old: str, new: str) -> str:
     text = (repo / path).read_text(encoding="utf-8")
     assert old in text, old
     return text.replace(old, new)
+
+
+def start(root: Path) -> Path:
+    """A new git repository at ``root`` holding one commit of the three-team organisation."""
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=git_env(), check=True)
+    files: dict[str, str | None] = {
+        "okrs/org.yaml": ORG,
+        "okrs/2026-Q4/company.yaml": COMPANY,
+        "okrs/2026-Q4/product.yaml": PRODUCT,
+        "okrs/2026-Q4/marketing.yaml": MARKETING,
+    }
+    commit(root, files, "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
+    return root

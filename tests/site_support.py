@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -67,6 +68,16 @@ def links_of(page: Path) -> Links:
     parser = Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser
+
+
+def same_tree(first: Path, second: Path) -> bool:
+    """Whether two folders hold the same files with the same bytes."""
+    names = sorted(p.relative_to(first) for p in first.rglob("*"))
+    if names != sorted(p.relative_to(second) for p in second.rglob("*")):
+        return False
+    files = [str(p) for p in names if (first / p).is_file()]
+    match, _, _ = filecmp.cmpfiles(first, second, files, shallow=False)
+    return len(match) == len(files)
 
 
 def pages(out: Path) -> list[Path]:

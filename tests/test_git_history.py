@@ -4,29 +4,18 @@ repositories committed with fixed identities and dates."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from .conftest import RunLine
-from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git, git_env, write
+from .gitrepo import MAYA, SAM, commit, edit, git, start, write
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository holding one commit of a three-team organisation."""
-    root = tmp_path / "okrs-repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=git_env(), check=True)
-    files = {
-        "okrs/org.yaml": ORG,
-        "okrs/2026-Q4/company.yaml": COMPANY,
-        "okrs/2026-Q4/product.yaml": PRODUCT,
-        "okrs/2026-Q4/marketing.yaml": MARKETING,
-    }
-    commit(root, dict(files), "Start Q4", "2026-10-01T09:00:00+00:00", MAYA)
-    return root
+    return start(tmp_path / "okrs-repo")
 
 
 REORDERED = """

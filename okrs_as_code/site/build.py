@@ -2,38 +2,38 @@
 
 Nothing is printed; :func:`build` returns a summary for the command line to report. Paths are
 built only from validated ids, links are relative to each page, and the output depends only on
-the files and the as-of date, so two builds of the same input are byte-identical.
+the files and the as-of date, so two builds of the same input are byte-identical, and a build
+that reuses the cache (``manifest``) writes the bytes a build without it would. Long stages
+report to a ``Tracker``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from .. import snapshot, timeline
+from .. import __version__, snapshot, timeline
+from ..cache import Cache
 from ..diagnostics import Diagnostic
-from ..export import to_json
+from ..export import statuses, to_json
 from ..resources import shipped_dir
-from ..validate import load_focused
+from ..tracker import SILENT, Tracker
+from ..validate import Loaded, load_whole
 from ..validate import outcome as checked
+from . import manifest
 from .collect import Collector
 from .views import SiteView
+from .write import alongside, remove_stale, write_file, write_pages
 
-TEMPLATES = (
-    "index.html",
-    "period.html",
-    "team.html",
-    "objective.html",
-    "health.html",
-    "search.html",
-)
-PAGE_FOLDERS = ("periods", "teams", "objectives")
 USER_TEMPLATES = "site_templates"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -70,57 +70,140 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
     )
 
 
-def build(root: Path, out: Path, as_of: dt.date, strict: bool = False) -> Summary:
+def build(
+    root: Path,
+    out: Path,
+    as_of: dt.date,
+    strict: bool = False,
+    tracker: Tracker = SILENT,
+    cache: Cache | None = None,
+) -> Summary:
     """Validate, then write the site for the repository at ``root`` into ``out``.
 
     The site is written even when the model has errors (the health page lists them); with
-    ``strict`` it is not, and the summary says so.
+    ``strict`` it is not, and the summary says so. With a ``cache``, files parsed before are
+    not parsed again, and a build whose inputs are those of the last build into ``out``, which
+    still holds what it wrote, writes nothing.
     """
     snap = snapshot.take(root)
-    loaded = load_focused(snap, None, None)  # read once, for the checks and the pages alike
-    history = timeline.read(root)  # for the history rules and the pages' "last changed"
-    outcome = checked(loaded, as_of, None, len(snap.files), history)
-    summary = Summary(out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
-    summary.notices = outcome.notices
-    if strict and outcome.errors:
-        return summary
-    found = history if isinstance(history, timeline.Timeline) else None
-    site = Collector(loaded, as_of, found).site(outcome.diagnostics)
-    files = render_pages(environment(root / USER_TEMPLATES), site)
-    files["okrs.json"] = to_json(loaded, as_of).encode("utf-8")
-    files["search-index.js"] = search_index(site.search)
-    files.update(static_files(root / USER_TEMPLATES / "static"))
-    write_all(out, files)
-    summary.written, summary.files = True, len(files)
+    inputs = _inputs(root)
+    site_key = manifest.key(snap, _context(root, as_of), inputs) if cache is not None else ""
+    last = manifest.unchanged(cache, out, site_key) if cache is not None else None
+    if last is not None and not (strict and last["errors"]):
+        return Summary(
+            out, True, last["files"], last["errors"], last["warnings"], [], last["notices"]
+        )
+    tracker.start("Reading files", len(snap.files))
+    loaded = load_whole(snap, cache)  # read once, for the checks and the pages alike
+    tracker.advance(len(snap.files))
+    # An objective's page is reused only when nothing it can show changed; a template of the
+    # repository's own may show anything, so then every page is rendered.
+    reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
+    common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
+    digests = {raw.path: raw.digest for raw in snap.files}
+    plan = Build(root, out, as_of, loaded, common, digests, cache)
+    with _frozen_heap():
+        summary, written = _check_and_write(plan, len(snap.files), strict, tracker)
+    if cache is not None and written is not None:
+        counts = {"files": summary.files, "notices": summary.notices}
+        counts.update(errors=summary.errors, warnings=summary.warnings)
+        manifest.record(cache, out, site_key, written, counts)
     return summary
 
 
-def _pages(site: SiteView) -> list[tuple[str, str, dict[str, Any]]]:
-    """(output path, template, context) of every page, each path from validated ids only."""
-    pages: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "index.html", {"period": site.current}),
-        ("health.html", "health.html", {}),
-        ("search.html", "search.html", {}),
-    ]
-    pages += [(p.url, "period.html", {"period": p}) for p in site.periods if p.url]
-    pages += [(t.url, "team.html", {"team": t}) for t in site.teams if t.url]
-    pages += [(o.url, "objective.html", {"objective": o}) for o in site.objectives if o.url]
-    return pages
+def _check_and_write(
+    plan: Build, files: int, strict: bool, tracker: Tracker
+) -> tuple[Summary, manifest.Written | None]:
+    """Validate, then write the site unless ``strict`` and there are errors."""
+    history = timeline.read(plan.root, plan.cache)  # the history rules and "last changed"
+    outcome = checked(plan.loaded, plan.as_of, None, files, history)
+    summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
+    summary.notices = outcome.notices
+    if strict and outcome.errors:
+        return summary, None
+    found = history if isinstance(history, timeline.Timeline) else None
+    written = _write(plan, found, outcome.diagnostics, tracker)
+    summary.written, summary.files = True, len(written.files)
+    return summary, written
 
 
-def render_pages(env: jinja2.Environment, site: SiteView) -> dict[str, bytes]:
-    templates = {name: env.get_template(name) for name in TEMPLATES}  # loaded once
-    rendered: dict[str, bytes] = {}
-    for path, name, extra in _pages(site):
-        root = "../" * path.count("/")
-        context = {"site": site, "root": root, "page": path, **extra}
-        rendered[path] = templates[name].render(context).encode("utf-8")
-    return rendered
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    # The loaded organisation is millions of objects that live until the end: unfrozen, every
+    # full garbage collection while the views are built rescans them all (seconds on L), and
+    # in forked workers it would touch, and so copy, every page of memory holding them.
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@dataclass
+class Build:
+    """What checking and writing the site needs: where, as of when, the loaded repository, and
+    (when pages may be reused) the digest of what every page shows alike."""
+
+    root: Path
+    out: Path
+    as_of: dt.date
+    loaded: Loaded
+    common: str
+    digests: dict[str, str]  # each OKR file's digest, by path
+    cache: Cache | None
+
+
+def _write(
+    plan: Build, found: timeline.Timeline | None, diagnostics: list[Diagnostic], tracker: Tracker
+) -> manifest.Written:
+    """Write every file of the site."""
+    loaded, out, as_of = plan.loaded, plan.out, plan.as_of
+    known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
+
+    def write_json() -> None:
+        write_file(out / "okrs.json", to_json(loaded, as_of, known, compact=True).encode("utf-8"))
+
+    # okrs.json needs no view: it is written on the other core while the views are built.
+    with alongside(write_json, len(known)):
+        site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
+        static = static_files(plan.root / USER_TEMPLATES / "static")
+
+        def write_the_rest() -> None:
+            write_file(out / "search-index.js", search_index(site.search))
+            for relative, content in sorted(static.items()):
+                write_file(out / relative, content)
+
+        keys, skip = _reusable(plan, site)
+        env = environment(plan.root / USER_TEMPLATES)
+        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=skip)
+    remove_stale(out, set(pages))
+    return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys)
+
+
+def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
+    """Each objective page's key, and the pages already in the output folder as they would be."""
+    if not plan.common or plan.cache is None:
+        return {}, set()
+    keys = manifest.page_keys(plan.common, site, plan.loaded, plan.digests)
+    return keys, manifest.reusable(plan.cache, plan.out, keys)
+
+
+def _inputs(root: Path) -> list[Path]:
+    """The files the site's bytes depend on besides the OKR files: templates, static files and
+    the toolkit's code (so that an edited toolkit counts too)."""
+    folders = [root / USER_TEMPLATES, shipped_dir("site_templates")]
+    found = [p for f in folders if f.is_dir() for p in sorted(f.rglob("*")) if p.is_file()]
+    return found + sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
+
+
+def _context(root: Path, as_of: dt.date) -> list[str]:
+    return [as_of.isoformat(), "HEAD " + timeline.head(root), __version__]
 
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:
     """The search index as a script (a page opened from file:// cannot fetch JSON)."""
-    data = json.dumps(entries, ensure_ascii=True, sort_keys=True, indent=0)
+    # Compact, so that the JSON encoder written in C does the work (11 MB on L).
+    data = json.dumps(entries, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e")
     return f"window.OKRS_SEARCH_INDEX = {data};\n".encode("ascii")
 
@@ -134,16 +217,3 @@ def static_files(user_static: Path) -> dict[str, bytes]:
                 if path.is_file() and _STATIC_NAME.match(path.name):
                     found[f"static/{path.name}"] = path.read_bytes()
     return found
-
-
-def write_all(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file, then remove pages of an earlier build that this one no longer has."""
-    for relative, content in sorted(files.items()):
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != content:
-            target.write_bytes(content)
-    for folder in PAGE_FOLDERS:
-        for old in sorted((out / folder).rglob("*.html")) if (out / folder).is_dir() else []:
-            if old.relative_to(out).as_posix() not in files:
-                old.unlink()

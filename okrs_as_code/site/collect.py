@@ -7,12 +7,14 @@ from typing import Any
 
 from ..changes import Change as ChangeHow
 from ..diagnostics import Diagnostic, Severity
+from ..export import team_children
 from ..graph import active_periods, current_period
 from ..model import Objective, Status
 from ..periods import Period
 from ..selection import periods_with_files
-from ..status import objective_status
+from ..status import ObjectiveStatus, objective_status
 from ..timeline import Timeline, Version, entries
+from ..tracker import SILENT, Tracker
 from ..validate import Loaded
 from .pages import Context, objective_view, period_url, team_url, unaligned
 from .render import markdown, percent
@@ -34,7 +36,14 @@ from .views import Change as ChangeView
 class Collector:
     """Builds every view once; an objective's view is shared by every page that shows it."""
 
-    def __init__(self, loaded: Loaded, as_of: dt.date, history: Timeline | None = None) -> None:
+    def __init__(
+        self,
+        loaded: Loaded,
+        as_of: dt.date,
+        history: Timeline | None = None,
+        statuses: list[ObjectiveStatus] | None = None,
+        tracker: Tracker = SILENT,
+    ) -> None:
         self.context = Context(loaded, as_of)
         self.model = loaded.model
         self.periods = periods_with_files(self.model)
@@ -43,7 +52,23 @@ class Collector:
         for objective in self.model.objectives():
             unique.setdefault(objective.ref, objective)  # the first of duplicates (OKR103)
         self.objectives = sorted(unique.values(), key=lambda o: order.get(o.period, len(order)))
-        self.views = {o.ref: objective_view(self.context, o) for o in self.objectives}
+        # Keyed by identity: duplicated refs (OKR103) are different objectives.
+        known = {id(s.objective): s for s in statuses or []}
+        self.statuses = {
+            o.ref: known.get(id(o))
+            or objective_status(self.context.org, self.context.graph, o, as_of)
+            for o in self.objectives
+        }
+        tracker.start("Collecting objectives", len(self.objectives))
+        self.views = {}
+        for objective in self.objectives:
+            self.views[objective.ref] = objective_view(self.context, self.statuses[objective.ref])
+            tracker.advance()
+        tracker.finish()
+        self.team_children = team_children(self.model.org)
+        self.by_team: dict[tuple[str, str], list[ObjectiveView]] = {}
+        for o in self.objectives:
+            self.by_team.setdefault((o.team, o.period), []).append(self.views[o.ref])
         if history is not None:
             for objective in self.objectives:
                 _fill_history(self.views[objective.ref], history.of(objective))
@@ -142,11 +167,7 @@ class Collector:
         team = org.teams.get(team_id) if org else None
         periods = []
         for period in reversed(self.periods):
-            mine = [
-                self.views[o.ref]
-                for o in self.objectives
-                if (o.team, o.period) == (team_id, period.id)
-            ]
+            mine = self.by_team.get((team_id, period.id), [])
             if mine:
                 periods.append((Link(period.id, period_url(period.id)), mine))
         return TeamView(
@@ -156,11 +177,7 @@ class Collector:
             description=markdown(team.description if team else None),
             owners=[self.context.person(h) for h in (team.owners if team else [])],
             parent=self._team_link(team.parent) if team and team.parent else None,
-            children=[
-                self._team_link(t.id)
-                for t in (org.teams.values() if org else [])
-                if t.parent == team_id
-            ],
+            children=[self._team_link(t) for t in self.team_children.get(team_id, [])],
             periods=periods,
         )
 
@@ -192,9 +209,8 @@ class Collector:
     def _late(self, live: list[Objective]) -> tuple[list[KeyResultItem], list[KeyResultItem]]:
         stale: list[KeyResultItem] = []
         behind: list[KeyResultItem] = []
-        context = self.context
         for objective in live:
-            status = objective_status(context.org, context.graph, objective, context.as_of)
+            status = self.statuses[objective.ref]
             view = self.views[objective.ref]
             for kr in status.key_results:
                 item = KeyResultItem(kr.key_result.title, view.url, view.team_name, view.period, "")
@@ -234,7 +250,7 @@ class Collector:
                     "where": f"{where} · {view.title}",
                     "url": f"{view.url}#kr-{kr.id}",
                 }
-                for kr in view.key_results
+                for kr in (k.key_result for k in self.statuses[view.ref].key_results)
             )
         return entries
 
@@ -259,8 +275,7 @@ def _fill_history(view: ObjectiveView, versions: list[Version]) -> None:
                 last[kr_id] = ChangeView(commit.author, commit.date[:10], commit.short, summary)
     view.history = history[::-1]
     view.last_changed = view.history[0] if view.history else None
-    for kr in view.key_results:
-        kr.last_changed = last.get(kr.id)
+    view.kr_changes = last
 
 
 def _words(ref: str, change: ChangeHow) -> str:

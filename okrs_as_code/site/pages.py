@@ -16,12 +16,12 @@ from ..graph import Graph
 from ..model import KeyResult, Kind, Objective, Organization
 from ..progress import clamp
 from ..refs import Target
-from ..status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from ..status import KeyResultStatus, ObjectiveStatus, owners_of
 from ..status import unaligned as is_unaligned
 from ..validate import Loaded
 from . import svg
 from .render import goal, markdown, number, percent, safe_ids, with_unit
-from .views import CheckInView, KeyResultView, Link, ObjectiveView
+from .views import Change, CheckInView, KeyResultView, Link, ObjectiveView
 
 
 def objective_url(objective: Objective) -> str | None:
@@ -76,9 +76,9 @@ def link_to(context: Context, target: Target) -> Link:
     return Link(objective.title, objective_url(objective), detail)
 
 
-def objective_view(context: Context, objective: Objective) -> ObjectiveView:
-    """An objective with everything its page shows."""
-    status = objective_status(context.org, context.graph, objective, context.as_of)
+def objective_view(context: Context, status: ObjectiveStatus) -> ObjectiveView:
+    """An objective, given its status, with everything its page shows."""
+    objective = status.objective
     view = _summary(context, status)
     view.breadcrumb = _breadcrumb(context, objective)
     view.children = [
@@ -86,7 +86,9 @@ def objective_view(context: Context, objective: Objective) -> ObjectiveView:
     ]
     view.supports = _supports(context, objective)
     view.supported_by = _supported_by(context, objective)
-    view.key_results = [_key_result(context, kr) for kr in status.key_results]
+    view.make_key_results = lambda made: [
+        _key_result(context, kr, made.kr_changes.get(kr.key_result.id)) for kr in status.key_results
+    ]
     return view
 
 
@@ -164,7 +166,9 @@ def _named_by(context: Context, other: Objective, target: Target) -> Link:
     return Link(link.title, link.url, f"{link.detail} · for: {target.key_result.title}")
 
 
-def _key_result(context: Context, status: KeyResultStatus) -> KeyResultView:
+def _key_result(
+    context: Context, status: KeyResultStatus, last_changed: Change | None
+) -> KeyResultView:
     kr = status.key_result
     return KeyResultView(
         ref=status.ref,
@@ -196,6 +200,7 @@ def _key_result(context: Context, status: KeyResultStatus) -> KeyResultView:
             for c in context.graph.children.get(status.objective.ref, [])
             if context.graph.parent[c.ref].key_result is kr
         ],
+        last_changed=last_changed,
     )
 
 

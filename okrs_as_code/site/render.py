@@ -7,6 +7,7 @@ are off, since a picture from elsewhere would be a request leaving the page.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -40,11 +41,46 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def markdown(text: str | None) -> Markup:
-    """A description as safe HTML (empty when there is none)."""
-    return Markup(_MD.render(text)) if text else Markup("")
+class Markdown:
+    """A description, rendered to safe HTML when a page shows it (templates call ``__html__``).
+
+    Rendering is most of the cost of an objective's view and only its own page shows the
+    description, so it happens in whichever process renders that page, and only once.
+    """
+
+    __slots__ = ("_html", "text")
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text or ""
+        self._html: Markup | None = None
+
+    def __html__(self) -> Markup:
+        if self._html is None:
+            self._html = Markup(_MD.render(self.text)) if self.text else Markup("")
+        return self._html
+
+    def __str__(self) -> str:
+        return str(self.__html__())
+
+    def __bool__(self) -> bool:
+        return bool(self.text) and bool(self.__html__())
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:  # what a page's key digests: the text, not the HTML
+        return f"Markdown({self.text!r})"
 
 
+def markdown(text: str | None) -> Markdown:
+    """A description as safe HTML (empty when there is none), rendered when first shown."""
+    return Markdown(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a site shows the same few values (0.77, 100) often
 def number(value: float | None) -> str:
     """A value as written in YAML: 3420, 4.69, 99.95 (never 3.42e+03); a dash when absent."""
     if value is None:
@@ -77,6 +113,7 @@ def goal(kr: KeyResult) -> str:
     return "—"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every link to a page asks again
 def safe_ids(*parts: str) -> bool:
     """Whether an output path may be built from these ids: the first a period, the rest ids."""
     first, *rest = parts

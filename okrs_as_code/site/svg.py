@@ -92,8 +92,13 @@ def chart(
         parts.append(_level(scale, baseline, "baseline"))
     if target is not None:
         parts.append(_level(scale, target, "target"))
-    parts.append(_line(scale, points))
-    parts.extend(_dot(scale, point) for point in points)
+    # Each point's coordinates are formatted once, for the line and its dot alike.
+    xy = [(_num(scale.x(p.date)), _num(scale.y(p.value))) for p in points]
+    parts.append('<polyline class="line" points="' + " ".join(f"{x},{y}" for x, y in xy) + '"/>')
+    parts.extend(
+        f'<circle class="dot" cx="{x}" cy="{y}" r="3"><title>{escape(p.label)}</title></circle>'
+        for (x, y), p in zip(xy, points, strict=True)
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -106,16 +111,4 @@ def _level(scale: Scale, value: float, kind: str) -> str:
         f'<text class="{kind}-label" x="{WIDTH - PAD_X + 2}" y="{y}" '
         f'dominant-baseline="middle">{escape(_short(value))}</text>'
         f"<desc>{text}</desc>"
-    )
-
-
-def _line(scale: Scale, points: list[Point]) -> str:
-    coords = " ".join(f"{_num(scale.x(p.date))},{_num(scale.y(p.value))}" for p in points)
-    return f'<polyline class="line" points="{coords}"/>'
-
-
-def _dot(scale: Scale, point: Point) -> str:
-    return (
-        f'<circle class="dot" cx="{_num(scale.x(point.date))}" cy="{_num(scale.y(point.value))}" '
-        f'r="3"><title>{escape(point.label)}</title></circle>'
     )

@@ -3,16 +3,19 @@
 The views carry what a reader sees, already worked out (percentages, flags as words, links as
 paths from the site's root), so templates only lay them out. ``history`` and ``last_changed``
 are filled by the git history work when it is there; templates show them when present.
+An objective's key results are built only when something reads them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
+from .render import Markdown
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class KeyResultView:
     flags: list[str]
     confidence: str | None
     last_check_in: str | None
-    description: Markup
+    description: Markdown
     check_ins: list[CheckInView]
     chart: Markup
     aligned: list[Link] = field(default_factory=list)  # objectives aligned to this key result
@@ -86,18 +89,31 @@ class ObjectiveView:
     flags: list[str]
     path: str
     edit_url: str | None
-    description: Markup
+    description: Markdown
     values: list[str]
     reason: str | None
     score: str | None
-    retrospective: Markup
+    retrospective: Markdown
     breadcrumb: list[Link] = field(default_factory=list)  # from the root objective down
     children: list[Link] = field(default_factory=list)
     supports: list[Link] = field(default_factory=list)
     supported_by: list[Link] = field(default_factory=list)
-    key_results: list[KeyResultView] = field(default_factory=list)
     history: list[Change] = field(default_factory=list)
     last_changed: Change | None = None
+    kr_changes: dict[str, Change] = field(default_factory=dict)  # key result id: last change
+    # Key results are built on first use, by whichever process renders the objective's page:
+    # their charts and check-ins are most of a view's cost, and only that page shows them.
+    make_key_results: Callable[[ObjectiveView], list[KeyResultView]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _key_results: list[KeyResultView] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key_results(self) -> list[KeyResultView]:
+        if self._key_results is None:
+            made = self.make_key_results
+            self._key_results = made(self) if made is not None else []
+        return self._key_results
 
     @property
     def shown(self) -> float:
@@ -150,7 +166,7 @@ class TeamView:
     id: str
     name: str
     url: str | None
-    description: Markup
+    description: Markdown
     owners: list[str]
     parent: Link | None
     children: list[Link]

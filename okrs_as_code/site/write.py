@@ -1,0 +1,166 @@
+"""Rendering and writing the pages: on every core for a large site, rewriting only what changed.
+
+Rendering holds the interpreter, so threads would not help. Worker processes are forked after
+the views are built and inherit them (and the compiled templates) instead of receiving a
+pickled copy, which would cost about as much as rendering; each renders and writes its chunks
+of pages and hands back nothing but completion. Where fork is not available the pages are
+rendered in this process, with the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..tracker import Tracker
+from .views import SiteView
+
+TEMPLATES = (
+    "index.html",
+    "period.html",
+    "team.html",
+    "objective.html",
+    "health.html",
+    "search.html",
+)
+PAGE_FOLDERS = ("periods", "teams", "objectives")
+Page = tuple[str, str, dict[str, Any]]  # output path, template, context
+
+# Below this many pages starting worker processes costs more than it saves.
+PARALLEL_FROM_PAGES = 400
+_CHUNK = 100  # pages per task: small enough for an even split and a moving progress bar
+
+
+@dataclass
+class _Job:
+    templates: dict[str, jinja2.Template]
+    site: SiteView
+    pages: list[Page]
+    out: Path
+
+
+_FORKED: _Job | None = None  # what forked workers inherit; set only while they run
+
+
+def pages_of(site: SiteView) -> list[Page]:
+    """Every page of the site, each path from validated ids only."""
+    pages: list[Page] = [
+        ("index.html", "index.html", {"period": site.current}),
+        ("health.html", "health.html", {}),
+        ("search.html", "search.html", {}),
+    ]
+    pages += [(p.url, "period.html", {"period": p}) for p in site.periods if p.url]
+    pages += [(t.url, "team.html", {"team": t}) for t in site.teams if t.url]
+    pages += [(o.url, "objective.html", {"objective": o}) for o in site.objectives if o.url]
+    return pages
+
+
+def write_pages(
+    env: jinja2.Environment,
+    site: SiteView,
+    out: Path,
+    tracker: Tracker,
+    meanwhile: Callable[[], None] = lambda: None,
+    skip: Collection[str] = (),
+) -> list[str]:
+    """Render every page into ``out`` but those in ``skip`` (already there, as they would be
+    written); the paths of all pages, relative to ``out``.
+
+    ``meanwhile`` is other work for this process, done while the workers render.
+    """
+    global _FORKED
+    templates = {name: env.get_template(name) for name in TEMPLATES}  # compiled once
+    every = pages_of(site)
+    job = _Job(templates, site, [page for page in every if page[0] not in skip], out)
+    chunks = [range(i, min(i + _CHUNK, len(job.pages))) for i in range(0, len(job.pages), _CHUNK)]
+    tracker.start("Writing pages", len(job.pages))
+    if not _parallel(len(job.pages)):
+        meanwhile()
+        for chunk in chunks:
+            _write_chunk(job, chunk)
+            tracker.advance(len(chunk))
+    else:
+        _FORKED = job
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+                futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
+                meanwhile()
+                for done in as_completed(futures):
+                    done.result()
+                    tracker.advance(futures[done])
+        finally:
+            _FORKED = None
+    tracker.finish()
+    return [path for path, _, _ in every]
+
+
+@contextlib.contextmanager
+def alongside(work: Callable[[], None], pages: int) -> Iterator[None]:
+    """Do ``work`` in a forked process while the body of the ``with`` runs in this one.
+
+    On a small site, or where fork is not available, it is simply done first. Should the
+    process fail, the work is done again here, so that its error is raised as usual.
+    """
+    if not _parallel(pages):
+        work()
+        yield
+        return
+    process = multiprocessing.get_context("fork").Process(target=_quietly, args=(work,))
+    process.start()
+    try:
+        yield
+    finally:
+        process.join()
+    if process.exitcode != 0:
+        work()
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    # os._exit: no traceback printed from the child, and no output buffers inherited from
+    # this process flushed a second time.
+    try:
+        work()
+    except BaseException:
+        os._exit(1)
+    os._exit(0)
+
+
+def _parallel(pages: int) -> bool:
+    return pages >= PARALLEL_FROM_PAGES and (os.cpu_count() or 1) >= 2 and sys.platform == "linux"
+
+
+def _write_forked(start: int, stop: int) -> None:
+    assert _FORKED is not None
+    _write_chunk(_FORKED, range(start, stop))
+
+
+def _write_chunk(job: _Job, chunk: Sequence[int]) -> None:
+    for index in chunk:
+        path, name, extra = job.pages[index]
+        context = {"site": job.site, "root": "../" * path.count("/"), "page": path, **extra}
+        write_file(job.out / path, job.templates[name].render(context).encode("utf-8"))
+
+
+def write_file(target: Path, content: bytes) -> None:
+    """Write a file unless it holds these bytes already (its time stamp then stays)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_bytes() != content:
+        target.write_bytes(content)
+
+
+def remove_stale(out: Path, kept: set[str]) -> None:
+    """Remove the pages of an earlier build that this one no longer has."""
+    for folder in PAGE_FOLDERS:
+        for old in sorted((out / folder).rglob("*.html")) if (out / folder).is_dir() else []:
+            if old.relative_to(out).as_posix() not in kept:
+                old.unlink()

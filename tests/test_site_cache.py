@@ -1,0 +1,122 @@
+"""A build that reuses the cache writes exactly what a fresh build writes, whatever changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from okrs_as_code.site import write
+
+from . import busy
+from .conftest import AS_OF, MakeRepo, RunLine
+from .gitrepo import SAM, commit, edit, start
+from .site_support import same_tree
+
+
+def _build(run_line: RunLine, root: Path, out: Path, *more: str) -> str:
+    args = ["build", "--root", str(root), "--as-of", AS_OF, "--out", str(out), *more]
+    return str(run_line(args, expect=0).output)
+
+
+def _fresh(run_line: RunLine, root: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "fresh"
+    _build(run_line, root, out, "--no-cache")
+    return out
+
+
+EDITS = {
+    "title": ("marketing.yaml", "Refresh the brand", "Our brand"),
+    # The company objective's page lists what aligns to each key result; its file is the same.
+    "alignment": (
+        "product.yaml",
+        "title: Keep the editor fast\n    aligns_to: company/number-one-rated\n",
+        "title: Keep the editor fast\n    aligns_to: company/number-one-rated#rating\n",
+    ),
+    "check-in": ("product.yaml", "value: 99.95", "value: 98.5"),
+}
+
+
+@pytest.mark.parametrize("edit_name", EDITS)
+def test_a_rebuild_after_an_edit_equals_a_fresh_build(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, edit_name: str
+) -> None:
+    name, old, new = EDITS[edit_name]
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    path = root / "okrs/2026-Q4" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    before = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
+    _build(run_line, root, root / "site")
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+    if edit_name != "title":
+        after = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
+        assert after != before
+
+
+def test_nothing_changed_reports_the_same_and_keeps_the_site(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    root = make_repo(busy.FILES)
+    first = _build(run_line, root, root / "site")
+    assert _build(run_line, root, root / "site") == first
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_damaged_site_is_repaired(run_line: RunLine, make_repo: MakeRepo, tmp_path: Path) -> None:
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    (root / "site/objectives/2026-Q4/marketing/brand.html").unlink()
+    (root / "site/index.html").write_text("edited by hand", encoding="utf-8")
+    (root / "site/teams/stray.html").write_text("left by someone", encoding="utf-8")
+    _build(run_line, root, root / "site")
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_new_template_override_is_used_at_once(run_line: RunLine, make_repo: MakeRepo) -> None:
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    override = '{% extends "base.html" %}{% block main %}<h1>Ours</h1>{% endblock %}\n'
+    (root / "site_templates").mkdir()
+    (root / "site_templates/index.html").write_text(override, encoding="utf-8")
+    _build(run_line, root, root / "site")
+    assert "<h1>Ours</h1>" in (root / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_corrupt_cache_only_costs_time(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, _own_cache: Path
+) -> None:
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    for path in _own_cache.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x00not what it was")
+    _build(run_line, root, root / "site")
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_new_commit_shows_in_the_history_of_a_rebuild(run_line: RunLine, tmp_path: Path) -> None:
+    root = start(tmp_path / "okrs-repo")
+    _build(run_line, root, tmp_path / "site")
+    moved = edit(root, "okrs/2026-Q4/marketing.yaml", "target: 300", "target: 250")
+    sha = commit(
+        root, {"okrs/2026-Q4/marketing.yaml": moved}, "Lower", "2026-11-20T10:00:00+00:00", SAM
+    )
+    _build(run_line, root, tmp_path / "site")
+    page = tmp_path / "site/objectives/2026-Q4/marketing/agency-demand.html"
+    assert sha in page.read_text(encoding="utf-8")
+    assert same_tree(tmp_path / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_site_written_on_both_cores_equals_one_written_on_one(
+    run_line: RunLine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "org"
+    generate(110, 3, root)  # 440 objectives: enough pages for the worker processes
+    _build(run_line, root, tmp_path / "both")
+    monkeypatch.setattr(write, "PARALLEL_FROM_PAGES", 10**9)
+    _build(run_line, root, tmp_path / "one", "--no-cache")
+    assert same_tree(tmp_path / "both", tmp_path / "one")

@@ -16,9 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import gitutil, revisions, snapshot
+from .cache import Cache
 from .diagnostics import Diagnostic
 from .positions import PositionIndex
 from .repository import ORG_FILE
+from .tracker import SILENT, Tracker
 from .validate import Loaded, Outcome, history_for, load_focused, outcome
 
 Identity = tuple[str, str, str]  # code, what it concerns, message
@@ -53,12 +55,23 @@ def _suffixed(diagnostic: Diagnostic, suffix: str) -> Diagnostic:
     return replace(diagnostic, message=diagnostic.message + suffix)
 
 
-def compare(root: Path, as_of: dt.date, only: Iterable[str] | None, base: str) -> Compared:
-    """Validate the working tree and ``base``; a diagnostic is new when ``base`` lacks it."""
+def compare(
+    root: Path,
+    as_of: dt.date,
+    only: Iterable[str] | None,
+    base: str,
+    cache: Cache | None = None,
+    tracker: Tracker = SILENT,
+) -> Compared:
+    """Validate the working tree and ``base``; a diagnostic is new when ``base`` lacks it.
+
+    ``cache`` keeps the history's commit lists and version facts (the working tree and the base
+    are validated in full either way); ``tracker`` hears how far a first reading of the
+    history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     base_snap = revisions.snapshot_at(root, base)
     base_loaded = load_focused(base_snap, None, None)
-    base_history = history_for(base_loaded, None, gitutil.commit_of(root, base))
+    base_history = history_for(base_loaded, cache, gitutil.commit_of(root, base), tracker=tracker)
     before = outcome(base_loaded, as_of, None, len(base_snap.files), base_history)
     snap = snapshot.take(root)
     loaded = load_focused(snap, None, None)

@@ -4,9 +4,10 @@ Two things are kept per repository: the outcomes of recent runs, keyed by a dige
 input (each file's bytes, the as-of date, the files asked about, the toolkit and its schemas),
 and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
-changed file then parses that file alone. A third file keeps, per commit hash, the parsed data of
-the OKR files that commit changed, so the git history is read again only for new commits. A
-cache file that cannot be read is ignored.
+changed file then parses that file alone. For the git history it keeps the list of commits that
+changed the OKR files, by the commit it ends at, and what each version of a team file commits
+to, by blob hash, so history is read again only for new commits. A cache file that cannot be
+read is ignored.
 """
 
 from __future__ import annotations
@@ -61,11 +62,6 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _history_file(check_ins: bool) -> str:
-    # Check-ins are most of every version, and the history rules never read them.
-    return "history.marshal" if check_ins else "commitments.marshal"
-
-
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -88,28 +84,34 @@ class Cache:
         self._write("results.json", json.dumps(kept).encode("utf-8"))
 
     def skeletons(self) -> Skeletons:
-        with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / "skeletons.marshal").read_bytes())
-            if isinstance(found, dict):
-                return found
-        return {}
+        found = self._marshalled("skeletons.marshal")
+        return found if isinstance(found, dict) else {}
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
 
-    def history(self, check_ins: bool = True) -> dict[str, Any]:
-        """The parsed files each commit changed, by commit hash (see :func:`history.replay`);
-        without ``check_ins``, the smaller copy the history rules read."""
-        with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / _history_file(check_ins)).read_bytes())
-            if isinstance(found, dict):
-                return found
-        return {}
+    def commit_lists(self) -> list[Any]:
+        """Lists of the commits that changed the OKR files (see :mod:`commits`)."""
+        found = self._marshalled("commits.marshal")
+        return found if isinstance(found, list) else []
 
-    def store_history(self, commits: dict[str, Any], check_ins: bool = True) -> None:
-        # marshal, like the skeletons: several times faster to read back than JSON.
+    def store_commit_lists(self, lists: list[Any]) -> None:
+        self._write("commits.marshal", marshal.dumps(lists))
+
+    def version_facts(self) -> dict[str, Any]:
+        """What each version of a team file commits to, by blob hash (see :mod:`versions`)."""
+        found = self._marshalled("versions.marshal")
+        return found if isinstance(found, dict) else {}
+
+    def store_version_facts(self, facts: dict[str, Any]) -> None:
+        # marshal writes data shared by several versions once, and reads it back shared.
         with contextlib.suppress(ValueError):
-            self._write(_history_file(check_ins), marshal.dumps(commits))
+            self._write("versions.marshal", marshal.dumps(facts))
+
+    def _marshalled(self, name: str) -> Any:
+        with contextlib.suppress(Exception):
+            return marshal.loads((self.directory / name).read_bytes())
+        return None
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

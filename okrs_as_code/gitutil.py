@@ -6,8 +6,11 @@ A git hook (pre-commit runs inside one) exports variables such as ``GIT_INDEX_FI
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,38 +178,42 @@ def _commit(record: bytes, base: str) -> Commit:
     return Commit(full, short[:7], author, email, date, subject, changes)
 
 
-class BlobReader:
-    """File contents by blob hash from one ``git cat-file --batch`` process, not one per file."""
+def blobs(root: Path, hashes: list[str]) -> Iterator[bytes]:
+    """The contents of ``hashes``, in order, streamed from one ``git cat-file --batch``.
 
-    def __init__(self, root: Path) -> None:
-        self._process = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            cwd=root,
-            env=clean_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+    A thread writes every request up front, so git inflates the next objects on the other
+    core while the caller works on this one, and no request waits for the answer before it.
+    """
+    if not hashes:
+        return
+    process = subprocess.Popen(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        env=clean_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    requests, answers = process.stdin, process.stdout
 
-    def read(self, blob: str) -> bytes:
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(blob.encode("ascii") + b"\n")
-        self._process.stdin.flush()
-        header = self._process.stdout.readline().split()
-        if len(header) != 3:
-            raise OkrsError(f"git cat-file: cannot read object {blob}")
-        content = self._process.stdout.read(int(header[2]) + 1)
-        return content[:-1]
+    def ask() -> None:
+        with contextlib.suppress(OSError):  # git stopped early; the reader says why
+            for start in range(0, len(hashes), 512):
+                requests.write("".join(h + "\n" for h in hashes[start : start + 512]).encode())
+            requests.close()
 
-    def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
-        self._process.wait()
-
-    def __enter__(self) -> BlobReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    writer = threading.Thread(target=ask, daemon=True)
+    writer.start()
+    try:
+        for blob in hashes:
+            header = answers.readline().split()
+            if len(header) != 3:
+                raise OkrsError(f"git cat-file: cannot read object {blob}")
+            content = answers.read(int(header[2]) + 1)
+            yield content[:-1]
+    finally:
+        answers.close()
+        process.kill()
+        process.wait()
+        writer.join()

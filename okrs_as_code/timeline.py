@@ -17,6 +17,7 @@ from .cache import Cache
 from .changes import Change, Key, compare_objectives
 from .errors import OkrsError
 from .model import Objective
+from .tracker import SILENT, Tracker
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,13 @@ def read(
     rev: str = "HEAD",
     check_ins: bool = True,
     paths: list[str] | None = None,
+    tracker: Tracker = SILENT,
 ) -> Timeline | str:
     """The timeline of the repository at ``root`` up to ``rev``, or why there is none.
 
     Without ``check_ins`` the versions leave them out (the history rules never read them);
-    ``paths`` limits it to the commits that changed those files.
+    ``paths`` limits it to the commits that changed those files; ``tracker`` hears how far
+    the reading of file versions has got.
     """
     from .history import replay  # history imports validate, which imports this lazily
 
@@ -73,7 +76,7 @@ def read(
     timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
         return timeline
-    for step in replay(root, cache, rev, check_ins, paths):
+    for step in replay(root, cache, rev, check_ins, paths, tracker):
         for key, objective in step.after.items():
             timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
     return timeline

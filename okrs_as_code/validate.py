@@ -22,6 +22,7 @@ from .positions import PositionIndex
 from .repository import ORG_FILE
 from .rules import RULES, Context
 from .snapshot import Snapshot
+from .tracker import SILENT, Tracker
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -133,19 +134,25 @@ def validate(
     only: Iterable[str] | None = None,
     overrides: dict[str, str] | None = None,
     cache: Cache | None = None,
+    tracker: Tracker = SILENT,
 ) -> Outcome:
     """Run every rule over the repository at ``root``.
 
     ``only`` (repository-relative paths) limits the report to diagnostics in those files, except
     when org.yaml is among them: an organisation change can break every team's file.
     """
-    return check(snapshot.take(root, overrides), as_of, only, cache)
+    return check(snapshot.take(root, overrides), as_of, only, cache, tracker)
 
 
 def check(
-    snap: Snapshot, as_of: dt.date, only: Iterable[str] | None, cache: Cache | None
+    snap: Snapshot,
+    as_of: dt.date,
+    only: Iterable[str] | None,
+    cache: Cache | None,
+    tracker: Tracker = SILENT,
 ) -> Outcome:
-    """:func:`validate` over files already read."""
+    """:func:`validate` over files already read; ``tracker`` hears how far a first reading of
+    the git history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     context = [as_of.isoformat(), repr(sorted(wanted or []))]
     if cache is not None and _history_wanted(_severities(snap.org_source)):
@@ -160,7 +167,7 @@ def check(
     # A run on some files (pre-commit) reads only those files' history: objectives are judged
     # by the commits that changed their own file; a full run also follows moves between files.
     paths = sorted(wanted) if wanted is not None else None
-    history = history_for(loaded, cache, paths=paths)
+    history = history_for(loaded, cache, paths=paths, tracker=tracker)
     result = outcome(loaded, as_of, wanted, len(snap.files), history)
     if cache is not None:
         cache.store_outcome(key, _to_json(result))
@@ -196,7 +203,11 @@ def _history_wanted(severities: dict[str, Severity]) -> bool:
 
 
 def history_for(
-    loaded: Loaded, cache: Cache | None, rev: str = "HEAD", paths: list[str] | None = None
+    loaded: Loaded,
+    cache: Cache | None,
+    rev: str = "HEAD",
+    paths: list[str] | None = None,
+    tracker: Tracker = SILENT,
 ) -> Timeline | str | None:
     """The timeline up to ``rev`` when a history rule is enabled (or why there is none), else
     None: other runs pay nothing for git."""
@@ -204,7 +215,7 @@ def history_for(
         return None
     from .timeline import read
 
-    return read(loaded.root, cache, rev, check_ins=False, paths=paths)
+    return read(loaded.root, cache, rev, check_ins=False, paths=paths, tracker=tracker)
 
 
 def history_notice(severities: dict[str, Severity], reason: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from okrs_as_code.site.build import build
 
 from .conftest import RunLine
-from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git_env
+from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git, git_env
 
 LATER = "2026-11-02T10:00:00+00:00"
 AS_OF = "2026-11-20"
@@ -177,14 +177,36 @@ def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Pa
     env = {"OKRS_CACHE_DIR": str(cache_dir)}
     args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
     assert "OKR401" not in run_line(args, env=env).stdout
-    [stored] = list(cache_dir.rglob("commitments.marshal"))
-    assert len(marshal.loads(stored.read_bytes())) == 1
+    [lists] = list(cache_dir.rglob("commits.marshal"))
+    [facts] = list(cache_dir.rglob("versions.marshal"))
+    assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1]
+    assert len(marshal.loads(facts.read_bytes())) == 3  # one version of each team file
     short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
     assert f"({short})" in run_line(args, env=env).stdout
-    assert len(marshal.loads(stored.read_bytes())) == 2
-    stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
+    assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1, 2]
+    assert len(marshal.loads(facts.read_bytes())) == 4
+    for stored in (lists, facts):
+        stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
     run_line(["validate", "--as-of", "2026-11-19", "--root", str(repo)], expect=0, env=env)
     assert f"({short})" in run_line(args, env=env).stdout
+
+
+def test_the_cache_follows_a_rewritten_branch(
+    repo: Path, run_line: RunLine, tmp_path: Path
+) -> None:
+    """A kept commit list belongs to its commit: after an amend the history is listed anew."""
+    env = {"OKRS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    assert f"({short})" in run_line(args, env=env).stdout
+    (repo / PRODUCT_FILE).write_text(
+        (repo / PRODUCT_FILE).read_text(encoding="utf-8").replace("target: 300", "target: 200"),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-q", "--amend", "-a", "--no-edit")
+    amended = git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    found = run_line(args, env=env).stdout
+    assert f"to 200 by Sam Okafor on 2026-11-02 ({amended})" in found and short not in found
 
 
 def test_validate_base_inherits_an_old_lowered_target(repo: Path, run_line: RunLine) -> None:

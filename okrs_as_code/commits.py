@@ -1,0 +1,77 @@
+"""The first-parent list of commits that changed the OKR files, kept per commit it ends at.
+
+Listing them walks the whole history (``git log`` over 20,000 commits takes seconds), so the
+list is kept in the cache with the commit it ends at. A later run at a descendant on the same
+first-parent line lists only the commits made since and appends them; any other commit (a
+rebase, another branch) lists them all again. Commit hashes name their whole history, so a kept
+list is never stale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import gitutil
+from .cache import Cache
+from .repository import OKRS_DIR
+
+_KEPT = 4  # lists kept: the branch, its base and a few more, for --base and branch switches
+
+
+def listed(root: Path, cache: Cache | None, rev: str = "HEAD") -> list[gitutil.Commit]:
+    """Every commit up to ``rev`` that changed ``okrs/``, oldest first (see gitutil.log)."""
+    if cache is None:
+        return gitutil.log(root, OKRS_DIR + "/", rev)
+    head = gitutil.commit_of(root, rev)
+    base = gitutil.prefix(root)
+    kept = {
+        entry["head"]: entry
+        for entry in cache.commit_lists()
+        if isinstance(entry, dict) and entry.get("prefix") == base
+    }
+    try:
+        if head in kept:
+            return _unpacked(kept[head])
+        commits = _extended(root, head, kept)
+    except (TypeError, ValueError, KeyError):  # a damaged cache only costs time
+        kept, commits = {}, None
+    if commits is None:
+        commits = gitutil.log(root, OKRS_DIR + "/", head)
+    entry = {"head": head, "prefix": base, "commits": [_packed(c) for c in commits]}
+    others = [e for e in kept.values() if e["head"] != head][-(_KEPT - 1) :]
+    cache.store_commit_lists([*others, entry])
+    return commits
+
+
+def _extended(root: Path, head: str, kept: dict[str, Any]) -> list[gitutil.Commit] | None:
+    """The list at ``head`` from a kept list of a commit on its first-parent line, if any."""
+    for old, entry in reversed(kept.items()):
+        line = gitutil.git(root, "rev-list", "--first-parent", "--parents", f"{old}..{head}")
+        lines = line.split("\n")
+        oldest = lines[-2].split() if len(lines) >= 2 else []
+        if len(oldest) >= 2 and oldest[1] == old:
+            since = gitutil.log(root, OKRS_DIR + "/", f"{old}..{head}")
+            return _unpacked(entry) + since
+    return None
+
+
+def _packed(commit: gitutil.Commit) -> tuple[Any, ...]:
+    return (
+        commit.hash,
+        commit.short,
+        commit.author,
+        commit.email,
+        commit.date,
+        commit.subject,
+        commit.changes,
+    )
+
+
+def _unpacked(entry: dict[str, Any]) -> list[gitutil.Commit]:
+    return [_commit(item) for item in entry["commits"]]
+
+
+def _commit(item: Any) -> gitutil.Commit:
+    full, short, author, email, date, subject, changes = item
+    return gitutil.Commit(full, short, author, email, date, subject, dict(changes))

@@ -1,0 +1,180 @@
+"""What each committed version of a team file commits to: its data without check-ins.
+
+The history rules compare objectives and key results without their check-ins, and most commits
+of a repository only add check-ins. A version that is the version before it with lines added,
+each a one-line flow mapping right after a check-in written the same way (the same indentation
+and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
+alone are parsed, together, which proves they read as check-ins and that the version parses as
+its predecessor did. Every other version is parsed in full. A version is named by its blob
+hash, which is its content's hash, so what is learned of it can be kept and never goes stale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import yamlsafe
+from .loader import parse_bytes
+
+Slots = dict[int, str]  # line (0-based) of a one-line check-in -> the text before its "{"
+
+# Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
+# the line; a line holding one is never taken on trust.
+_FAR_REACHING = frozenset("&*!")
+# Line breaks other than \n shift the parser's line numbers away from str.split's.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_DASH = re.compile(r" *- +")
+# A check-in as people and tools write it, which is certain to read as a mapping of distinct
+# keys (checked apart) to valid scalars; other lines go to the parser.
+_VALUE = (
+    r'(?:-?[0-9]+(?:\.[0-9]+)?|true|false|[0-9]{4}-[0-9]{2}-[0-9]{2}|"[ !#-\[\]-~\xa0-\ud7ff]*")'
+)
+_PLAIN_CHECK_IN = re.compile(rf"- \{{([a-z_]+): {_VALUE}(?:, ([a-z_]+): {_VALUE})*\}}")
+_KEY = re.compile(r"(?:\{|, )([a-z_]+): ")
+
+
+@dataclass
+class Version:
+    """One version of a file: what it commits to (None: it cannot be read), and, for telling
+    whether the next version only adds check-ins, its lines and where its check-ins are."""
+
+    facts: Any
+    lines: list[str] = field(default_factory=list)
+    slots: Slots = field(default_factory=dict)
+
+
+def read(path: str, raw: bytes, before: Version | None) -> Version:
+    """The version of ``path`` holding ``raw``; ``before`` is the file's previous version."""
+    if before is not None and before.slots:
+        derived = _derived(raw, before)
+        if derived is not None:
+            return derived
+    source = parse_bytes(path, raw)
+    if not source.ok or source.text is None:
+        return Version(None)
+    facts = without_check_ins(source.data)
+    text = source.text
+    if "*" in text or _breaks(text):
+        return Version(facts)  # aliases are bounded by expanded size; odd breaks shift lines
+    lines = text.split("\n")
+    return Version(facts, lines, _slots(yamlsafe.compose(text), lines))
+
+
+def without_check_ins(data: Any) -> Any:
+    """A file's data with the check-ins of its key results left out."""
+    if not isinstance(data, dict) or not isinstance(data.get("objectives"), list):
+        return data
+    objectives = [
+        {
+            **objective,
+            "key_results": [
+                {k: v for k, v in kr.items() if k != "check_ins"} if isinstance(kr, dict) else kr
+                for kr in objective["key_results"]
+            ],
+        }
+        if isinstance(objective, dict) and isinstance(objective.get("key_results"), list)
+        else objective
+        for objective in data["objectives"]
+    ]
+    return {**data, "objectives": objectives}
+
+
+def _derived(raw: bytes, before: Version) -> Version | None:
+    """The version as ``before`` with check-ins added, or None when it is anything else."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if _breaks(text):
+        return None
+    lines = text.split("\n")
+    old, old_slots = before.lines, before.slots
+    if len(lines) <= len(old):
+        return None
+    slots: Slots = {}
+    added: list[str] = []
+    matched = 0
+    dash: str | None = None  # the dash of the check-in the line before was, if it was one
+    for number, line in enumerate(lines):
+        if matched < len(old) and line == old[matched]:
+            dash = old_slots.get(matched)
+            matched += 1
+        elif dash is None or not line.startswith(dash + "{") or not _FAR_REACHING.isdisjoint(line):
+            return None
+        else:
+            added.append("- " + line[len(dash) :])
+        if dash is not None:
+            slots[number] = dash
+    if matched < len(old) or not _one_line_mappings(added):
+        return None
+    return Version(before.facts, lines, slots)
+
+
+def _breaks(text: str) -> bool:
+    return any(mark in text for mark in _OTHER_BREAKS)
+
+
+def _one_line_mappings(lines: list[str]) -> bool:
+    """Whether each line reads as one sequence entry holding a mapping.
+
+    As many entries as lines means no entry runs on into the next line (an unclosed bracket or
+    quote would swallow the next line's dash), so each line means in its file what it means
+    here, and the file parses as it did before the lines were added.
+    """
+    unsure = [line for line in lines if not _plain_check_in(line)]
+    if not unsure:
+        return True
+    try:
+        items = yamlsafe.parse("\n".join(unsure) + "\n")
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return (
+        isinstance(items, list)
+        and len(items) == len(unsure)
+        and all(isinstance(item, dict) for item in items)
+    )
+
+
+def _plain_check_in(line: str) -> bool:
+    if _PLAIN_CHECK_IN.fullmatch(line) is None:
+        return False
+    keys = _KEY.findall(line)
+    return len(keys) == len(set(keys))
+
+
+def _slots(root: Node | None, lines: list[str]) -> Slots:
+    """The lines that hold one check-in each, written as a one-line flow mapping."""
+    slots: Slots = {}
+    for objective in _items(_value(root, "objectives")):
+        for kr in _items(_value(objective, "key_results")):
+            check_ins = _value(kr, "check_ins")
+            if not isinstance(check_ins, SequenceNode) or check_ins.flow_style:
+                continue
+            for item in check_ins.value:
+                start, end = item.start_mark, item.end_mark
+                if not isinstance(item, MappingNode) or not item.flow_style:
+                    continue
+                if start.line != end.line:
+                    continue
+                dash = lines[start.line][: start.column]
+                if _DASH.fullmatch(dash):
+                    slots[start.line] = dash
+    return slots
+
+
+def _value(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
+def _items(node: Node | None) -> list[Node]:
+    return list(node.value) if isinstance(node, SequenceNode) else []

@@ -18,7 +18,6 @@ from pathlib import Path
 from . import gitutil, revisions, snapshot
 from .cache import Cache
 from .diagnostics import Diagnostic
-from .positions import PositionIndex
 from .repository import ORG_FILE
 from .tracker import SILENT, Tracker
 from .validate import Loaded, Outcome, history_for, load_focused, outcome
@@ -75,7 +74,8 @@ def compare(
     before = outcome(base_loaded, as_of, None, len(base_snap.files), base_history)
     snap = snapshot.take(root)
     loaded = load_focused(snap, None, None)
-    current = outcome(loaded, as_of, wanted, len(snap.files))
+    history = history_for(loaded, cache, tracker=tracker)
+    current = outcome(loaded, as_of, wanted, len(snap.files), history)
     inherited = Counter(_identities(base_loaded, before.diagnostics))
     new = []
     for identity in _identities(loaded, current.diagnostics):
@@ -90,25 +90,32 @@ def _identities(loaded: Loaded, diagnostics: list[Diagnostic]) -> list[Identity]
 
 
 class _Owners:
-    """For a line of a file, the objective or key result whose entry holds it."""
+    """For a line of a file, the objective or key result whose entry holds it; a file's entries
+    are located only when a diagnostic asks about it."""
 
     def __init__(self, loaded: Loaded) -> None:
-        positions = PositionIndex({s.path: s.text for s in loaded.sources if s.text is not None})
+        self._positions = loaded.positions
+        self._files = {file.path: file for file in loaded.model.files}
         self._starts: dict[str, tuple[list[int], list[str]]] = {}
-        self._files: dict[str, str] = {}
-        for file in loaded.model.files:
-            self._files[file.path] = f"{file.period}/{file.team}"
-            entries = []
-            for objective in file.objectives:
-                entries.append((positions.locate(objective.where)[0], objective.ref))
-                entries.extend(
-                    (positions.locate(kr.where)[0], f"{objective.ref}#{kr.id}")
-                    for kr in objective.key_results
-                )
-            entries.sort()
-            self._starts[file.path] = ([line for line, _ in entries], [ref for _, ref in entries])
 
     def at(self, path: str, line: int) -> str:
-        lines, refs = self._starts.get(path, ([], []))
+        if path not in self._starts:
+            self._starts[path] = self._entries(path)
+        lines, refs = self._starts[path]
         index = bisect.bisect_right(lines, line) - 1
-        return refs[index] if index >= 0 else "file " + self._files.get(path, path)
+        if index >= 0:
+            return refs[index]
+        file = self._files.get(path)
+        return "file " + (f"{file.period}/{file.team}" if file else path)
+
+    def _entries(self, path: str) -> tuple[list[int], list[str]]:
+        file = self._files.get(path)
+        entries = []
+        for objective in file.objectives if file else []:
+            entries.append((self._positions.locate(objective.where)[0], objective.ref))
+            entries.extend(
+                (self._positions.locate(kr.where)[0], f"{objective.ref}#{kr.id}")
+                for kr in objective.key_results
+            )
+        entries.sort()
+        return [line for line, _ in entries], [ref for _, ref in entries]

@@ -2,8 +2,9 @@
 
 Listing them walks the whole history (``git log`` over 20,000 commits takes seconds), so the
 list is kept in the cache with the commit it ends at. A later run at a descendant on the same
-first-parent line lists only the commits made since and appends them; any other commit (a
-rebase, another branch) lists them all again. Commit hashes name their whole history, so a kept
+first-parent line lists only the commits made since and appends them, and one at an ancestor on
+that line (``--base``) drops the commits after it; any other commit (a rebase, another branch)
+lists them all again. Commit hashes name their whole history, so a kept
 list is never stale.
 """
 
@@ -45,15 +46,26 @@ def listed(root: Path, cache: Cache | None, rev: str = "HEAD") -> list[gitutil.C
 
 
 def _extended(root: Path, head: str, kept: dict[str, Any]) -> list[gitutil.Commit] | None:
-    """The list at ``head`` from a kept list of a commit on its first-parent line, if any."""
+    """The list at ``head`` from a kept list of a commit on the same first-parent line: the
+    kept list with the commits made since appended, or cut back to ``head``."""
     for old, entry in reversed(kept.items()):
-        line = gitutil.git(root, "rev-list", "--first-parent", "--parents", f"{old}..{head}")
-        lines = line.split("\n")
-        oldest = lines[-2].split() if len(lines) >= 2 else []
-        if len(oldest) >= 2 and oldest[1] == old:
-            since = gitutil.log(root, OKRS_DIR + "/", f"{old}..{head}")
-            return _unpacked(entry) + since
+        since = _line(root, old, head)
+        if since is not None:
+            return _unpacked(entry) + gitutil.log(root, OKRS_DIR + "/", f"{old}..{head}")
+        undone = _line(root, head, old)
+        if undone is not None:
+            return [c for c in _unpacked(entry) if c.hash not in undone]
     return None
+
+
+def _line(root: Path, old: str, new: str) -> set[str] | None:
+    """The commits after ``old`` on ``new``'s first-parent line, or None when ``old`` is not
+    on it."""
+    listing = gitutil.git(root, "rev-list", "--first-parent", "--parents", f"{old}..{new}")
+    lines = listing.split("\n")[:-1]
+    if not lines or lines[-1].split()[1:2] != [old]:
+        return None
+    return {line.split()[0] for line in lines}
 
 
 def _packed(commit: gitutil.Commit) -> tuple[Any, ...]:

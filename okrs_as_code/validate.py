@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,6 +61,12 @@ class Loaded:
     model: Model
     graph: Graph
     schema_findings: list[Finding]
+
+    @functools.cached_property
+    def positions(self) -> PositionIndex:
+        """Lines and columns in the files read in full, each file's tree composed once even
+        when several steps (the report, ``--base``'s comparison) look things up."""
+        return PositionIndex({s.path: s.text for s in self.sources if s.text is not None})
 
 
 def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Loaded:
@@ -258,7 +265,7 @@ def outcome(
     ]
     if wanted is not None:
         findings = [f for f in findings if f.where.file in wanted]
-    positions = PositionIndex({s.path: s.text for s in loaded.sources if s.text is not None})
+    positions = loaded.positions
     diagnostics = sorted(
         {_diagnostic(f, severities[f.code], positions) for f in findings},
         key=Diagnostic.sort_key,

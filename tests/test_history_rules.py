@@ -251,3 +251,17 @@ def test_a_run_on_one_file_reads_that_files_history(
     assert [d["code"] for d in found] == ["OKR401"] and f"({short})" in found[0]["message"]
     assert diagnostics(run_line, repo, "okrs/2026-Q4/marketing.yaml") == []
     assert diagnostics(run_line, repo, PRODUCT_FILE) == found  # from the cache, the same
+
+
+def test_validate_base_with_a_warm_cache_finds_the_same(
+    repo: Path, run_line: RunLine, tmp_path: Path
+) -> None:
+    """The base's commit list is cut back from the kept list at HEAD, and says the same."""
+    env = {"OKRS_CACHE_DIR": str(tmp_path / "cache")}
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    change(repo, PRODUCT_FILE, "baseline: 100", "baseline: 150", "2026-11-09T10:00:00+00:00")
+    args = ["validate", "--as-of", AS_OF, "--root", str(repo), "--base", "HEAD~1"]
+    run_line(["validate", "--as-of", AS_OF, "--root", str(repo)], env=env)  # keeps HEAD's list
+    warm = run_line(args, env=env).stdout
+    assert warm == run_line([*args, "--no-cache"]).stdout
+    assert "(also at HEAD~1)" in warm and "re-based" in warm

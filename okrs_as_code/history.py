@@ -121,29 +121,11 @@ def _under(path: str, spec: str) -> bool:
 def _read_facts(
     root: Path, wanted: list[tuple[str, str | None]], cache: Cache | None, tracker: Tracker
 ) -> dict[str, Any]:
-    """What each file version commits to, by blob: from the cache, or read in commit order so
-    that a version which only adds check-ins is known from the one before."""
+    """What each file version commits to, by blob: from the cache, or read from git."""
     known = cache.version_facts() if cache is not None else {}
-    missing = _missing(wanted, known)
-    if not missing:
+    learned = versions.learn(root, wanted, known, tracker)
+    if not learned:
         return known
-    learned: dict[str, Any] = {}
-    latest: dict[str, versions.Version] = {}
-    stream = gitutil.blobs(root, missing)
-    tracker.start("reading history", len(missing))
-    for path, blob in wanted:
-        if blob is None:
-            latest.pop(path, None)
-        elif blob in known:
-            latest[path] = versions.Version(known[blob])
-        elif blob in learned:
-            latest[path] = versions.Version(learned[blob])
-        else:
-            version = versions.read(path, next(stream), latest.get(path))
-            learned[blob] = version.facts
-            latest[path] = version
-            tracker.advance()
-    tracker.finish()
     if cache is not None:
         cache.store_version_facts({**known, **learned})
     return {**known, **learned}
@@ -153,7 +135,7 @@ def _read_full(
     root: Path, wanted: list[tuple[str, str | None]], cache: Cache | None, tracker: Tracker
 ) -> dict[str, Any]:
     """Every file version's parsed data, check-ins and all, by blob."""
-    missing = _missing(wanted, {})
+    missing = versions.missing(wanted, {})
     paths = {blob: path for path, blob in wanted if blob is not None}
     found: dict[str, Any] = {}
     tracker.start("reading history", len(missing))
@@ -163,11 +145,6 @@ def _read_full(
         tracker.advance()
     tracker.finish()
     return found
-
-
-def _missing(wanted: list[tuple[str, str | None]], known: dict[str, Any]) -> list[str]:
-    """The blobs not known yet, each once, in the order they are first wanted."""
-    return list(dict.fromkeys(b for _, b in wanted if b is not None and b not in known))
 
 
 def _objectives(path: str, data: Any) -> dict[Key, Objective]:

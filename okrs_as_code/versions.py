@@ -11,15 +11,22 @@ hash, which is its content's hash, so what is learned of it can be kept and neve
 
 from __future__ import annotations
 
+import functools
+import marshal
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import yamlsafe
+from . import gitutil, yamlsafe
 from .loader import parse_bytes
+from .parallel import other_process
+from .tracker import SILENT, Tracker
 
 Slots = dict[int, str]  # line (0-based) of a one-line check-in -> the text before its "{"
 
@@ -46,6 +53,79 @@ class Version:
     facts: Any
     lines: list[str] = field(default_factory=list)
     slots: Slots = field(default_factory=dict)
+
+
+Wanted = list[tuple[str, str | None]]  # (path, blob; None: the commit deleted the file)
+
+# Below this many versions to read, a second process costs more than it saves.
+PARALLEL_FROM_VERSIONS = 2000
+
+
+def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+    """What the versions ``wanted`` (in commit order) commit to that ``known`` lacks, by blob.
+
+    Each file's versions are read in order, so one that only adds check-ins is known from the
+    one before; with many to read, the files are shared between two processes, each with
+    its own ``git cat-file``.
+    """
+    count = len(missing(wanted, known))
+    if not count:
+        return {}
+    tracker.start("reading history", count)
+    if count < PARALLEL_FROM_VERSIONS or (os.cpu_count() or 1) < 2:
+        learned = _learn(root, wanted, known, tracker)
+    else:
+        mine, theirs = _halves(wanted)
+        their_known = {blob: known[blob] for _, blob in theirs if blob in known}
+        with other_process(functools.partial(_learn_packed, root, theirs, their_known)) as result:
+            learned = _learn(root, mine, known, tracker)
+            found = marshal.loads(result())
+        learned.update(found if found is not None else _learn(root, theirs, known, SILENT))
+        tracker.advance(count - len(missing(mine, known)))
+    tracker.finish()
+    return learned
+
+
+def missing(wanted: Wanted, known: dict[str, Any]) -> list[str]:
+    """The blobs not known yet, each once, in the order they are first wanted."""
+    return list(dict.fromkeys(b for _, b in wanted if b is not None and b not in known))
+
+
+def _halves(wanted: Wanted) -> tuple[Wanted, Wanted]:
+    """The versions split by file into two shares of about as many versions each."""
+    counts = Counter(path for path, _ in wanted)
+    sizes = [0, 0]
+    share: dict[str, int] = {}
+    for path, count in counts.most_common():
+        share[path] = sizes.index(min(sizes))
+        sizes[share[path]] += count
+    return (
+        [item for item in wanted if share[item[0]] == 0],
+        [item for item in wanted if share[item[0]] == 1],
+    )
+
+
+def _learn_packed(root: Path, wanted: Wanted, known: dict[str, Any]) -> bytes:
+    try:
+        return marshal.dumps(_learn(root, wanted, known, SILENT))
+    except ValueError:  # data nested too deeply to marshal: the parent reads them itself
+        return marshal.dumps(None)
+
+
+def _learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+    learned: dict[str, Any] = {}
+    latest: dict[str, Version] = {}
+    contents = gitutil.blobs(root, missing(wanted, known))
+    for path, blob in wanted:
+        if blob is None:
+            latest.pop(path, None)
+        elif blob in known or blob in learned:
+            latest[path] = Version(known[blob] if blob in known else learned[blob])
+        else:
+            latest[path] = read(path, next(contents), latest.get(path))
+            learned[blob] = latest[path].facts
+            tracker.advance()
+    return learned
 
 
 def read(path: str, raw: bytes, before: Version | None) -> Version:

@@ -105,6 +105,23 @@ def test_history_follows_ids_across_a_move_and_a_reorder(
     )
 
 
+def test_history_from_a_warm_cache_sees_new_commits(
+    repo: Path, storied: dict[str, str], run_line: RunLine
+) -> None:
+    """A second run answers from the cache the same; a commit made since is read too."""
+    args = ["history", "product/creatives-love#signups", "--root", str(repo)]
+    first = run_line(args, expect=0).stdout
+    assert run_line(args, expect=0).stdout == first
+    moved = "okrs/2026-Q4/product.yml"
+    added = edit(
+        repo, moved, "value: 210}", "value: 210}\n          - {date: 2026-11-26, value: 230}"
+    )
+    short = commit(repo, {moved: added}, "Check in", "2026-11-26T10:00:00+00:00", SAM)
+    assert run_line(args, expect=0).stdout == (
+        first + f"2026-11-26  {short}  Sam Okafor  Check in\n  check-in 230 on 2026-11-26 added\n"
+    )
+
+
 def test_history_of_a_key_result_as_json(
     repo: Path, storied: dict[str, str], run_line: RunLine
 ) -> None:

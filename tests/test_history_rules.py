@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 
+from okrs_as_code import versions
+from okrs_as_code.cache import Cache
 from okrs_as_code.site.build import build
+from okrs_as_code.validate import validate
 
 from .conftest import RunLine
 from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git, git_env
@@ -265,3 +268,40 @@ def test_validate_base_with_a_warm_cache_finds_the_same(
     warm = run_line(args, env=env).stdout
     assert warm == run_line([*args, "--no-cache"]).stdout
     assert "(also at HEAD~1)" in warm and "re-based" in warm
+
+
+class _Recorder:
+    """A tracker that writes down what it hears."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, int]] = []
+
+    def start(self, label: str, total: int) -> None:
+        self.heard.append((label, total))
+
+    def advance(self, steps: int = 1) -> None:
+        self.heard.append(("advance", steps))
+
+    def finish(self) -> None:
+        self.heard.append(("finish", 0))
+
+
+@pytest.mark.parametrize("parallel_from", [1, 2000])
+def test_a_cold_history_read_reports_its_progress(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+) -> None:
+    """Every version read is told to the tracker, on one process or two, with the same result;
+    a warm run has nothing to read and says nothing."""
+    monkeypatch.setattr(versions, "PARALLEL_FROM_VERSIONS", parallel_from)
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    cache = Cache(tmp_path / "cache", repo, "test")
+    recorder = _Recorder()
+    as_of = dt.date.fromisoformat(AS_OF)
+    found = validate(repo, as_of, cache=cache, tracker=recorder)
+    assert recorder.heard[0] == ("reading history", 4) and recorder.heard[-1] == ("finish", 0)
+    assert sum(steps for label, steps in recorder.heard if label == "advance") == 4
+    assert found == validate(repo, as_of)
+    again = _Recorder()
+    (repo / "okrs/2026-Q4/company.yaml").write_text(COMPANY + "\n", encoding="utf-8")
+    validate(repo, as_of, cache=cache, tracker=again)
+    assert again.heard == []

@@ -108,6 +108,19 @@ class Cache:
         with contextlib.suppress(ValueError):
             self._write("versions.marshal", marshal.dumps(facts))
 
+    def history_answer(self, key: str) -> Any:
+        """A recent ``okrs history`` answer, by commit and reference (see :mod:`history`)."""
+        found = self._marshalled("answers.marshal")
+        return found.get(key) if isinstance(found, dict) else None
+
+    def store_history_answer(self, key: str, answer: Any) -> None:
+        found = self._marshalled("answers.marshal")
+        answers = {k: v for k, v in (found if isinstance(found, dict) else {}).items() if k != key}
+        kept = dict(list(answers.items())[-(_RESULTS_KEPT - 1) :])
+        kept[key] = answer
+        with contextlib.suppress(ValueError):
+            self._write("answers.marshal", marshal.dumps(kept))
+
     def _marshalled(self, name: str) -> Any:
         with contextlib.suppress(Exception):
             return marshal.loads((self.directory / name).read_bytes())

@@ -39,7 +39,7 @@ def listed(root: Path, cache: Cache | None, rev: str = "HEAD") -> list[gitutil.C
         kept, commits = {}, None
     if commits is None:
         commits = gitutil.log(root, OKRS_DIR + "/", head)
-    entry = {"head": head, "prefix": base, "commits": [_packed(c) for c in commits]}
+    entry = {"head": head, "prefix": base, "commits": [packed(c) for c in commits]}
     others = [e for e in kept.values() if e["head"] != head][-(_KEPT - 1) :]
     cache.store_commit_lists([*others, entry])
     return commits
@@ -68,7 +68,8 @@ def _line(root: Path, old: str, new: str) -> set[str] | None:
     return {line.split()[0] for line in lines}
 
 
-def _packed(commit: gitutil.Commit) -> tuple[Any, ...]:
+def packed(commit: gitutil.Commit) -> tuple[Any, ...]:
+    """A commit as plain data, for the cache."""
     return (
         commit.hash,
         commit.short,
@@ -81,9 +82,10 @@ def _packed(commit: gitutil.Commit) -> tuple[Any, ...]:
 
 
 def _unpacked(entry: dict[str, Any]) -> list[gitutil.Commit]:
-    return [_commit(item) for item in entry["commits"]]
+    return [unpacked(item) for item in entry["commits"]]
 
 
-def _commit(item: Any) -> gitutil.Commit:
+def unpacked(item: Any) -> gitutil.Commit:
+    """A commit from :func:`packed`'s plain data."""
     full, short, author, email, date, subject, changes = item
     return gitutil.Commit(full, short, author, email, date, subject, dict(changes))

@@ -14,6 +14,7 @@ reads only the commits made since.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -157,13 +158,30 @@ def history(
     """The full reference ``text`` names and the commits that changed it, oldest first.
 
     The reference is resolved against what every version commits to (no check-ins needed);
-    only the versions of the files holding the objective are then read whole.
+    only the versions of the files holding the objective are then read whole. The answer is a
+    function of the commit checked out and ``text`` (unless the current period had to settle
+    an ambiguity), so the cache keeps it by both.
     """
+    head = gitutil.head(root) if cache is not None else ""
+    if cache is not None and head:
+        with contextlib.suppress(TypeError, ValueError):  # a damaged answer only costs time
+            stored = cache.history_answer(f"{head}\0{text}")
+            if stored is not None:
+                return _unpacked(stored)
+    ref, entries, settled_by_today = _history(root, text, cache, tracker)
+    if cache is not None and head and not settled_by_today:
+        cache.store_history_answer(f"{head}\0{text}", _packed(ref, entries))
+    return ref, entries
+
+
+def _history(
+    root: Path, text: str, cache: Cache | None, tracker: Tracker
+) -> tuple[str, list[Entry], bool]:
     steps = list(replay(root, cache, check_ins=False, tracker=tracker))
     seen: dict[Key, Objective] = {}
     for step in steps:
         seen.update({k: o for k, o in step.after.items() if o is not None})
-    key, kr_id = _resolve(root, text, list(seen.values()))
+    key, kr_id, settled_by_today = _resolve(root, text, list(seen.values()))
     ref = "/".join(key) + (f"#{kr_id}" if kr_id else "")
     whole = _whole(root, [s for s in steps if s.after.get(key) is not None], key)
     state: Objective | None = None
@@ -176,7 +194,25 @@ def history(
         state = new
         if changes:
             entries.append(Entry(step.commit, changes))
-    return ref, entries
+    return ref, entries, settled_by_today
+
+
+def _packed(ref: str, entries: list[Entry]) -> Any:
+    return ref, [
+        (
+            commits.packed(entry.commit),
+            [(c.ref, c.title, c.kind, c.text, c.before, c.after) for c in entry.changes],
+        )
+        for entry in entries
+    ]
+
+
+def _unpacked(stored: Any) -> tuple[str, list[Entry]]:
+    ref, entries = stored
+    return str(ref), [
+        Entry(commits.unpacked(commit), [Change(*change) for change in changes])
+        for commit, changes in entries
+    ]
 
 
 def _whole(root: Path, steps: list[Step], key: Key) -> dict[str, Objective]:
@@ -217,13 +253,16 @@ def _created(change: Change) -> Change:
     return Change(change.ref, change.title, "created", "created")
 
 
-def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | None]:
+def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | None, bool]:
+    """The objective and key result ``text`` names, and whether the current period (which
+    depends on today and the working tree) settled it."""
     ref = parse_ref(text)
     if ref is None:
         raise OkrsError(f"'{text}' is not a reference (team/objective[#key-result])")
     index = RefIndex(seen)
     found = lookup(index, text, None)
-    if ref.period is None and len(found) > 1:
+    settled_by_today = ref.period is None and len(found) > 1
+    if settled_by_today:
         # Only a reference matching in several periods needs the current one, which takes
         # reading the whole working tree.
         period = current_period(load_repository(root).model, today_utc())
@@ -235,7 +274,8 @@ def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | N
         raise OkrsError(f"'{text}' is ambiguous: {names}")
     objective = found[0].objective
     kr = found[0].key_result
-    return (objective.period, objective.team, objective.id), kr.id if kr else None
+    key = (objective.period, objective.team, objective.id)
+    return key, kr.id if kr else None, settled_by_today
 
 
 def render_text(ref: str, entries: list[Entry]) -> str:

@@ -82,14 +82,6 @@ def read(
     return timeline
 
 
-def head(root: Path) -> str:
-    """The commit checked out ("" outside a repository or before the first commit)."""
-    try:
-        return gitutil.git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
-    except OkrsError:
-        return ""
-
-
 def entries(versions: list[Version]) -> list[Entry]:
     """What each commit changed in the objective, oldest first (no-change commits left out)."""
     found = []

@@ -163,7 +163,7 @@ def check(
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     context = [as_of.isoformat(), repr(sorted(wanted or []))]
     if cache is not None and _history_wanted(_severities(snap.org_source)):
-        from .timeline import head
+        from .gitutil import head
 
         context.append("HEAD " + head(snap.root))  # the history rules read the commits too
     key = snap.digest(*context)

@@ -24,7 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import gitutil, yamlsafe
-from .loader import parse_bytes
+from .loader import parse_tree
 from .parallel import other_process
 from .tracker import SILENT, Tracker
 
@@ -134,7 +134,7 @@ def read(path: str, raw: bytes, before: Version | None) -> Version:
         derived = _derived(raw, before)
         if derived is not None:
             return derived
-    source = parse_bytes(path, raw)
+    source, tree = parse_tree(path, raw)
     if not source.ok or source.text is None:
         return Version(None)
     facts = without_check_ins(source.data)
@@ -142,7 +142,7 @@ def read(path: str, raw: bytes, before: Version | None) -> Version:
     if "*" in text or _breaks(text):
         return Version(facts)  # aliases are bounded by expanded size; odd breaks shift lines
     lines = text.split("\n")
-    return Version(facts, lines, _slots(yamlsafe.compose(text), lines))
+    return Version(facts, lines, _slots(tree, lines))
 
 
 def without_check_ins(data: Any) -> Any:

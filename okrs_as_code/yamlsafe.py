@@ -171,14 +171,19 @@ def _children(node: Node) -> list[Node]:
 
 def parse(text: str) -> Any:
     """The document's plain data. Raises ``yaml.YAMLError`` (with a mark where known)."""
+    return parse_tree(text)[0]
+
+
+def parse_tree(text: str) -> tuple[Any, Node | None]:
+    """:func:`parse`, and the node tree the data was built from, for positions."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, None
         if "*" in text:
             _check_expansion(node)
-        return _build(node)
+        return _build(node), node
     finally:
         loader.dispose()
 

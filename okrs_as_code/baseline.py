@@ -20,7 +20,7 @@ from .cache import Cache
 from .diagnostics import Diagnostic
 from .repository import ORG_FILE
 from .tracker import SILENT, Tracker
-from .validate import Loaded, Outcome, history_for, load_focused, outcome
+from .validate import Loaded, Outcome, check, history_for, load_focused, outcome
 
 Identity = tuple[str, str, str]  # code, what it concerns, message
 
@@ -64,18 +64,30 @@ def compare(
 ) -> Compared:
     """Validate the working tree and ``base``; a diagnostic is new when ``base`` lacks it.
 
-    ``cache`` keeps the history's commit lists and version facts (the working tree and the base
-    are validated in full either way); ``tracker`` hears how far a first reading of the
-    history has got."""
+    ``base`` is validated only when the working tree has diagnostics, and its findings are
+    located only where their code and message match one of those (the rest cannot match).
+    ``cache`` serves the working tree's outcome and keeps the history's commit lists and
+    version facts; ``tracker`` hears how far a first reading of the history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
+    base_commit = gitutil.commit_of(root, base)  # an unknown revision fails before any work
+    snap = snapshot.take(root)
+    if wanted is None and cache is not None:
+        current, loaded = check(snap, as_of, None, cache, tracker), None
+    else:
+        loaded = load_focused(snap, None, None)
+        history = history_for(loaded, cache, tracker=tracker)
+        current = outcome(loaded, as_of, wanted, len(snap.files), history)
+    if not current.diagnostics:
+        return Compared(current, [], base)
+    loaded = loaded or load_focused(snap, None, None)
+    matching = {(d.code, d.message) for d in current.diagnostics}
     base_snap = revisions.snapshot_at(root, base)
     base_loaded = load_focused(base_snap, None, None)
-    base_history = history_for(base_loaded, cache, gitutil.commit_of(root, base), tracker=tracker)
-    before = outcome(base_loaded, as_of, None, len(base_snap.files), base_history)
-    snap = snapshot.take(root)
-    loaded = load_focused(snap, None, None)
-    history = history_for(loaded, cache, tracker=tracker)
-    current = outcome(loaded, as_of, wanted, len(snap.files), history)
+    base_history = history_for(base_loaded, cache, base_commit, tracker=tracker)
+    before = outcome(
+        base_loaded, as_of, None, len(base_snap.files), base_history,
+        keep=lambda finding: (finding.code, finding.message) in matching,
+    )  # fmt: skip
     inherited = Counter(_identities(base_loaded, before.diagnostics))
     new = []
     for identity in _identities(loaded, current.diagnostics):

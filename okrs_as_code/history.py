@@ -29,6 +29,7 @@ from .errors import OkrsError
 from .graph import current_period
 from .loader import SourceFile, parse_bytes
 from .model import Objective
+from .nogc import without_gc
 from .refs import RefIndex, lookup, parse_ref
 from .repository import OKRS_DIR, ORG_FILE
 from .tracker import SILENT, Tracker
@@ -168,7 +169,8 @@ def history(
             stored = cache.history_answer(f"{head}\0{text}")
             if stored is not None:
                 return _unpacked(stored)
-    ref, entries, settled_by_today = _history(root, text, cache, tracker)
+    with without_gc():
+        ref, entries, settled_by_today = _history(root, text, cache, tracker)
     if cache is not None and head and not settled_by_today:
         cache.store_history_answer(f"{head}\0{text}", _packed(ref, entries))
     return ref, entries

@@ -17,6 +17,7 @@ from .cache import Cache
 from .changes import Change, Key, compare_objectives
 from .errors import OkrsError
 from .model import Objective
+from .nogc import without_gc
 from .tracker import SILENT, Tracker
 
 
@@ -76,9 +77,10 @@ def read(
     timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
         return timeline
-    for step in replay(root, cache, rev, check_ins, paths, tracker):
-        for key, objective in step.after.items():
-            timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
+    with without_gc():
+        for step in replay(root, cache, rev, check_ins, paths, tracker):
+            for key, objective in step.after.items():
+                timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
     return timeline
 
 

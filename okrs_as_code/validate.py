@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +16,7 @@ from .errors import OkrsError
 from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
 from .model import Model
+from .nogc import without_gc
 from .parallel import parse_many
 from .positions import PositionIndex
 from .repository import ORG_FILE
@@ -78,22 +77,9 @@ def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Load
     return _load(snapshot.take(root, overrides))
 
 
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Loading builds millions of objects and no cycles: the cyclic collector would only rescan
-    them again and again (a third of the loading time on a large organisation)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _load(snap: Snapshot, skeletons: dict[str, Any] | None = None) -> Loaded:
     """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton."""
-    with _without_gc():
+    with without_gc():
         return _load_all(snap, skeletons or {})
 
 
@@ -237,11 +223,13 @@ def outcome(
     wanted: set[str] | None,
     files: int,
     history: Timeline | str | None = None,
+    keep: Callable[[Finding], bool] | None = None,
 ) -> Outcome:
     """Every rule over a loaded repository, reporting the ``wanted`` files (None: all).
 
     ``history`` is the repository's timeline (or why there is none) when the caller read it
-    already; otherwise it is read here, and only when a history rule is enabled.
+    already; otherwise it is read here, and only when a history rule is enabled. ``keep``
+    drops findings before they are located (a comparison that needs only some of them).
     """
     if history is None:
         history = history_for(loaded, None)
@@ -265,6 +253,8 @@ def outcome(
     ]
     if wanted is not None:
         findings = [f for f in findings if f.where.file in wanted]
+    if keep is not None:
+        findings = [f for f in findings if keep(f)]
     positions = loaded.positions
     diagnostics = sorted(
         {_diagnostic(f, severities[f.code], positions) for f in findings},

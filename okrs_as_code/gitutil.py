@@ -219,7 +219,9 @@ def blobs(root: Path, hashes: list[str]) -> Iterator[bytes]:
     if not hashes:
         return
     process = subprocess.Popen(
-        ["git", "cat-file", "--batch"],
+        # Versions of many files, each deltified against the next: with git's default cache of
+        # delta bases (96 MB) it inflates the same bases again and again, five times the work.
+        ["git", "-c", "core.deltaBaseCacheLimit=256m", "cat-file", "--batch"],
         cwd=root,
         env=clean_env(),
         stdin=subprocess.PIPE,

@@ -256,10 +256,9 @@ def outcome(
     if keep is not None:
         findings = [f for f in findings if keep(f)]
     positions = loaded.positions
-    diagnostics = sorted(
-        {_diagnostic(f, severities[f.code], positions) for f in findings},
-        key=Diagnostic.sort_key,
-    )
+    with without_gc():  # locating composes the node trees of every file reported on
+        located = {_diagnostic(f, severities[f.code], positions) for f in findings}
+    diagnostics = sorted(located, key=Diagnostic.sort_key)
     return Outcome(diagnostics, files, as_of, notices)
 
 

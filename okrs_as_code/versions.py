@@ -4,8 +4,9 @@ The history rules compare objectives and key results without their check-ins, an
 of a repository only add check-ins. A version that is the version before it with lines added,
 each a one-line flow mapping right after a check-in written the same way (the same indentation
 and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
-alone are parsed, together, which proves they read as check-ins and that the version parses as
-its predecessor did. Every other version is parsed in full. A version is named by its blob
+alone are checked (against a strict pattern, or else by the parser, together), which proves
+they read as check-ins and that the version parses as its predecessor did. Every other version
+is parsed in full. A version is named by its blob
 hash, which is its content's hash, so what is learned of it can be kept and never goes stale.
 """
 

@@ -1,13 +1,13 @@
 """A cache of validation work, keyed by file content, safe to delete and never trusted blindly.
 
-Two things are kept per repository: the outcomes of recent runs, keyed by a digest of every
+Kept per repository: the outcomes of recent runs, keyed by a digest of every
 input (each file's bytes, the as-of date, the files asked about, the toolkit and its schemas),
 and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
 changed file then parses that file alone. For the git history it keeps the list of commits that
 changed the OKR files, by the commit it ends at, and what each version of a team file commits
-to, by blob hash, so history is read again only for new commits. A cache file that cannot be
-read is ignored.
+to, by blob hash, so history is read again only for new commits, and recent ``okrs history``
+answers by commit and reference. A cache file that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from . import __version__
 from .files import atomic_write
 
 _RESULTS_KEPT = 8
+# Per-commit copies of parsed files that earlier versions kept; version facts replace them.
+_REPLACED = ("history.marshal", "commitments.marshal")
 _OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
 Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
 
@@ -107,6 +109,9 @@ class Cache:
         # marshal writes data shared by several versions once, and reads it back shared.
         with contextlib.suppress(ValueError):
             self._write("versions.marshal", marshal.dumps(facts))
+        for name in _REPLACED:
+            with contextlib.suppress(OSError):
+                (self.directory / name).unlink(missing_ok=True)
 
     def history_answer(self, key: str) -> Any:
         """A recent ``okrs history`` answer, by commit and reference (see :mod:`history`)."""

@@ -184,10 +184,13 @@ def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Pa
     [facts] = list(cache_dir.rglob("versions.marshal"))
     assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1]
     assert len(marshal.loads(facts.read_bytes())) == 3  # one version of each team file
+    replaced = lists.parent / "commitments.marshal"  # what earlier versions kept instead
+    replaced.write_bytes(marshal.dumps({}))
     short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
     assert f"({short})" in run_line(args, env=env).stdout
     assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1, 2]
     assert len(marshal.loads(facts.read_bytes())) == 4
+    assert not replaced.exists()
     for stored in (lists, facts):
         stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
     run_line(["validate", "--as-of", "2026-11-19", "--root", str(repo)], expect=0, env=env)

@@ -152,6 +152,16 @@ def _history(size: str, repeat: int, env: dict[str, str]) -> list[Timing | None]
         ),
     ]  # fmt: skip
     team_file.write_bytes(original)
+    objective = next(line.split(":", 1)[1].strip() for line in original.decode().splitlines()
+                     if line.strip().startswith("- id:"))  # fmt: skip
+    history = _okrs("history", "--root", str(root), f"{team_file.stem}/{objective}")
+    timings += [
+        command("history", "okrs validate --base HEAD~1", repeat, [*validate, "--base", "HEAD~1"],
+                env),
+        command("history", "okrs history REF, no cache", repeat, history, env,
+                before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
+        command("history", "okrs history REF, cache warm", repeat, history, env),
+    ]  # fmt: skip
     return timings
 
 

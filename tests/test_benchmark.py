@@ -57,7 +57,8 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
                  "okrs check-in", "check-jsonschema (schema only)",
                  "git log --raw, same commits", "okrs validate with history, no cache",
-                 "okrs validate with history, one file changed"):  # fmt: skip
+                 "okrs validate with history, one file changed", "okrs validate --base HEAD~1",
+                 "okrs history REF, no cache", "okrs history REF, cache warm"):  # fmt: skip
         assert f"| {tool} |" in report, tool
 
 

@@ -1,14 +1,15 @@
 """A cache of validation work, keyed by file content, safe to delete and never trusted blindly.
 
-Two things are kept per repository: the outcomes of recent runs, keyed by a digest of every
+Kept per repository: the outcomes of recent runs, keyed by a digest of every
 input (each file's bytes, the as-of date, the files asked about, the toolkit and its schemas),
 and a *skeleton* of each team file (what other files' rules need to know of it: objective ids,
 status, alignments and key result ids), keyed by the file's digest. A pre-commit run on one
-changed file then parses that file alone. A third file keeps, per commit hash, the parsed data of
-the OKR files that commit changed, so the git history is read again only for new commits; a
-fourth the parsed org.yaml, which every run reads. For the site, each team file's parsed data
-(keyed by its digest, so only changed files are parsed again) and, per output folder, what the
-last build wrote. A cache file that cannot be read is ignored.
+changed file then parses that file alone. For the git history it keeps the list of commits that
+changed the OKR files, by the commit it ends at, and what each version of a team file commits
+to, by blob hash, so history is read again only for new commits, and recent ``okrs history``
+answers by commit and reference. The parsed org.yaml, which every run reads. For the site,
+each team file's parsed data (keyed by its digest, so only changed files are parsed again) and,
+per output folder, what the last build wrote. A cache file that cannot be read is ignored.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from . import __version__
 from .files import atomic_write
 
 _RESULTS_KEPT = 8
+# Per-commit copies of parsed files that earlier versions kept; version facts replace them.
+_REPLACED = ("history.marshal", "commitments.marshal")
 _OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
 Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
 Parsed = dict[str, tuple[str, Any]]  # path -> (digest, the file's data)
@@ -64,11 +67,6 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _history_file(check_ins: bool) -> str:
-    # Check-ins are most of every version, and the history rules never read them.
-    return "history.marshal" if check_ins else "commitments.marshal"
-
-
 def _site_file(out: Path) -> str:
     return "site-" + hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
 
@@ -95,7 +93,8 @@ class Cache:
         self._write("results.json", json.dumps(kept).encode("utf-8"))
 
     def skeletons(self) -> Skeletons:
-        return self._marshalled("skeletons.marshal")
+        found = self._marshalled("skeletons.marshal")
+        return found if isinstance(found, dict) else {}
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._write("skeletons.marshal", marshal.dumps(skeletons))
@@ -113,19 +112,49 @@ class Cache:
         with contextlib.suppress(ValueError):
             self._write("org.marshal", marshal.dumps((digest, data)))
 
-    def history(self, check_ins: bool = True) -> dict[str, Any]:
-        """The parsed files each commit changed, by commit hash (see :func:`history.replay`);
-        without ``check_ins``, the smaller copy the history rules read."""
-        return self._marshalled(_history_file(check_ins))
+    def commit_lists(self) -> list[Any]:
+        """Lists of the commits that changed the OKR files (see :mod:`commits`)."""
+        found = self._marshalled("commits.marshal")
+        return found if isinstance(found, list) else []
 
-    def store_history(self, commits: dict[str, Any], check_ins: bool = True) -> None:
-        # marshal, like the skeletons: several times faster to read back than JSON.
+    def store_commit_lists(self, lists: list[Any]) -> None:
+        self._write("commits.marshal", marshal.dumps(lists))
+
+    def version_facts(self) -> dict[str, Any]:
+        """What each version of a team file commits to, by blob hash (see :mod:`versions`)."""
+        found = self._marshalled("versions.marshal")
+        return found if isinstance(found, dict) else {}
+
+    def store_version_facts(self, facts: dict[str, Any]) -> None:
+        # marshal writes data shared by several versions once, and reads it back shared.
         with contextlib.suppress(ValueError):
-            self._write(_history_file(check_ins), marshal.dumps(commits))
+            self._write("versions.marshal", marshal.dumps(facts))
+        for name in _REPLACED:
+            with contextlib.suppress(OSError):
+                (self.directory / name).unlink(missing_ok=True)
+
+    def history_answer(self, key: str) -> Any:
+        """A recent ``okrs history`` answer, by commit and reference (see :mod:`history`)."""
+        found = self._marshalled("answers.marshal")
+        return found.get(key) if isinstance(found, dict) else None
+
+    def store_history_answer(self, key: str, answer: Any) -> None:
+        found = self._marshalled("answers.marshal")
+        answers = {k: v for k, v in (found if isinstance(found, dict) else {}).items() if k != key}
+        kept = dict(list(answers.items())[-(_RESULTS_KEPT - 1) :])
+        kept[key] = answer
+        with contextlib.suppress(ValueError):
+            self._write("answers.marshal", marshal.dumps(kept))
+
+    def _marshalled(self, name: str) -> Any:
+        with contextlib.suppress(Exception):
+            return marshal.loads((self.directory / name).read_bytes())
+        return None
 
     def parsed(self) -> Parsed:
         """Each team file's parsed data by path, with the digest of the bytes it came from."""
-        return self._marshalled("parsed.marshal")
+        found = self._marshalled("parsed.marshal")
+        return found if isinstance(found, dict) else {}
 
     def store_parsed(self, parsed: Parsed) -> None:
         with contextlib.suppress(ValueError):  # data nested too deeply to marshal
@@ -133,17 +162,11 @@ class Cache:
 
     def site(self, out: Path) -> dict[str, Any]:
         """What the last build into ``out`` wrote (see ``site.manifest``); empty when unknown."""
-        return self._marshalled(_site_file(out))
+        found = self._marshalled(_site_file(out))
+        return found if isinstance(found, dict) else {}
 
     def store_site(self, out: Path, manifest: dict[str, Any]) -> None:
         self._write(_site_file(out), marshal.dumps(manifest))
-
-    def _marshalled(self, name: str) -> dict[str, Any]:
-        with contextlib.suppress(Exception):
-            found = marshal.loads((self.directory / name).read_bytes())
-            if isinstance(found, dict):
-                return found
-        return {}
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

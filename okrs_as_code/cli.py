@@ -141,7 +141,7 @@ def validate(
         from .baseline import compare
         from .reporters import render_against_base
 
-        compared = compare(repo, _as_of(as_of), only, base)
+        compared = compare(repo, _as_of(as_of), only, base, None if no_cache else _cache(repo))
         _notices(compared.outcome.notices)
         click.echo(render_against_base(output_format, compared), nl=False)
         ctx.exit(compared.only_new.exit_code(strict))
@@ -543,7 +543,8 @@ def history(ref: str, output_format: str, root: Path | None) -> None:
     from .history import RENDERERS
     from .history import history as timeline
 
-    full_ref, entries = timeline(_root(root), ref)
+    repo = _root(root)
+    full_ref, entries = timeline(repo, ref, _cache(repo))
     click.echo(RENDERERS[output_format](full_ref, entries), nl=False)
 
 

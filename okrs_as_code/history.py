@@ -5,20 +5,23 @@ one ``git cat-file --batch`` process reads those file versions. Replaying the co
 first keeps the objectives of every file; each commit's change to the named objective is then
 described by :mod:`changes`. Identity follows the IDs inside the files, never paths or lines.
 
-The replay is a pure function of the first-parent history, so with a cache it keeps, per commit
-hash, the parsed data of the files that commit changed: a second run reads and parses only the
-commits made since.
+The replay is a pure function of the first-parent history. The named objective is found in
+what each version commits to (:mod:`versions`: most versions only add check-ins and need no
+full parse), and only the versions holding it are then read whole. With a cache, the commit
+list (:mod:`commits`) and each version's commitments (by blob hash) are kept, so a second run
+reads only the commits made since.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import assemble, gitutil
+from . import assemble, commits, gitutil, versions
 from .cache import Cache
 from .changes import Change, Key, compare_key_results, compare_objectives, objectives_by_key
 from .dates import today_utc
@@ -26,8 +29,10 @@ from .errors import OkrsError
 from .graph import current_period
 from .loader import SourceFile, parse_bytes
 from .model import Objective
+from .nogc import without_gc
 from .refs import RefIndex, lookup, parse_ref
 from .repository import OKRS_DIR, ORG_FILE
+from .tracker import SILENT, Tracker
 from .validate import load_repository
 
 
@@ -52,93 +57,185 @@ def replay(
     rev: str = "HEAD",
     check_ins: bool = True,
     paths: list[str] | None = None,
+    tracker: Tracker = SILENT,
 ) -> Iterator[Step]:
     """Every commit up to ``rev`` touching the OKR files, oldest first, with the objectives it
-    changed. ``cache`` supplies the parsed files of commits already seen and learns the others'.
-    Without ``check_ins`` the versions leave them out: the rules about commitments never look
-    at them, and they are most of every version. ``paths`` limits the replay to the commits
-    that changed those files (a pre-commit run reports on those files alone).
+    changed. Without ``check_ins`` the versions leave them out: the rules about commitments
+    never look at them, most versions differ from the one before only in them, and ``cache``
+    keeps what each version commits to. ``paths`` limits the replay to the commits that changed
+    those files (a pre-commit run reports on those files alone). ``tracker`` hears of every
+    file version read.
     """
-    commits = gitutil.log(root, paths or OKRS_DIR + "/", rev)
-    known = cache.history(check_ins) if cache is not None else {}
-    learned: dict[str, dict[str, Any]] = {}
+    listed = _listed(root, cache, rev, paths)
+    touched = [[p for p in commit.changes if _team_file(p)] for commit in listed]
+    read = _read_facts if not check_ins else _read_full
+    wanted = [(p, c.changes[p]) for c, ps in zip(listed, touched, strict=True) for p in ps]
+    contents = read(root, wanted, cache, tracker)
+    assembled: dict[tuple[str, int], dict[Key, Objective]] = {}
     by_file: dict[str, dict[Key, Objective]] = {}
-    with gitutil.BlobReader(root) as reader:
-        for commit in commits:
-            touched = [p for p in commit.changes if p != ORG_FILE and p.endswith((".yaml", ".yml"))]
-            data = known.get(commit.hash)
-            if isinstance(data, dict) and set(touched) <= set(data):
-                data = {path: data[path] for path in touched}
-            else:
-                data = {path: _data(path, commit.changes[path], reader) for path in touched}
-                if not check_ins:
-                    data = {path: _without_check_ins(value) for path, value in data.items()}
-                learned[commit.hash] = data
-            old = [o for p in touched for o in by_file.pop(p, {}).values()]
-            for path in touched:
-                if data[path] is not None:
-                    by_file[path] = _objectives(path, data[path])
-            new = [o for p in touched for o in by_file.get(p, {}).values()]
-            before, after = objectives_by_key(old), objectives_by_key(new)
-            keys = before.keys() | after.keys()
-            yield Step(
-                commit,
-                {k: before.get(k) for k in keys},
-                {k: after.get(k) for k in keys},
-            )
-    if cache is not None and learned:
-        cache.store_history({**known, **learned}, check_ins)
+    for commit, paths_touched in zip(listed, touched, strict=True):
+        old = [o for p in paths_touched for o in by_file.pop(p, {}).values()]
+        for path in paths_touched:
+            blob = commit.changes[path]
+            data = contents.get(blob) if blob is not None else None
+            if data is None:
+                continue
+            key = (path, id(data))  # versions that commit to the same share their data
+            if key not in assembled:
+                assembled[key] = _objectives(path, data)
+            by_file[path] = assembled[key]
+        new = [o for p in paths_touched for o in by_file.get(p, {}).values()]
+        before, after = objectives_by_key(old), objectives_by_key(new)
+        keys = before.keys() | after.keys()
+        yield Step(commit, {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys})
 
 
-def _data(path: str, blob: str | None, reader: gitutil.BlobReader) -> Any:
-    """A file version's parsed data; None for a deletion or a file that cannot be read."""
-    if blob is None:
-        return None
-    source = parse_bytes(path, reader.read(blob))
-    return source.data if source.ok else None
+def _team_file(path: str) -> bool:
+    return path != ORG_FILE and path.endswith((".yaml", ".yml"))
 
 
-def _without_check_ins(data: Any) -> Any:
-    if not isinstance(data, dict) or not isinstance(data.get("objectives"), list):
-        return data
-    objectives = [
-        {
-            **objective,
-            "key_results": [
-                {k: v for k, v in kr.items() if k != "check_ins"} if isinstance(kr, dict) else kr
-                for kr in objective["key_results"]
-            ],
-        }
-        if isinstance(objective, dict) and isinstance(objective.get("key_results"), list)
-        else objective
-        for objective in data["objectives"]
-    ]
-    return {**data, "objectives": objectives}
+def _listed(
+    root: Path, cache: Cache | None, rev: str, paths: list[str] | None
+) -> list[gitutil.Commit]:
+    """The commits to replay: all that changed ``okrs/``, or those that changed ``paths``."""
+    if paths is not None and not all(_plain_path(p) for p in paths):
+        return gitutil.log(root, paths, rev)  # git knows what a pathspec with magic matches
+    listed = commits.listed(root, cache, rev)
+    if paths is None:
+        return listed
+    found = []
+    for commit in listed:
+        changes = {p: b for p, b in commit.changes.items() if any(_under(p, q) for q in paths)}
+        if changes:
+            found.append(replace(commit, changes=changes))
+    return found
+
+
+def _plain_path(path: str) -> bool:
+    """A path inside ``okrs/`` that git matches as itself or as a folder (no glob, no magic)."""
+    return path.startswith(OKRS_DIR + "/") and not any(c in path for c in "*?[]:\\")
+
+
+def _under(path: str, spec: str) -> bool:
+    return path == spec or path.startswith(spec.rstrip("/") + "/")
+
+
+def _read_facts(
+    root: Path, wanted: list[tuple[str, str | None]], cache: Cache | None, tracker: Tracker
+) -> dict[str, Any]:
+    """What each file version commits to, by blob: from the cache, or read from git."""
+    known = cache.version_facts() if cache is not None else {}
+    learned = versions.learn(root, wanted, known, tracker)
+    if not learned:
+        return known
+    if cache is not None:
+        cache.store_version_facts({**known, **learned})
+    return {**known, **learned}
+
+
+def _read_full(
+    root: Path, wanted: list[tuple[str, str | None]], cache: Cache | None, tracker: Tracker
+) -> dict[str, Any]:
+    """Every file version's parsed data, check-ins and all, by blob."""
+    missing = versions.missing(wanted, {})
+    paths = {blob: path for path, blob in wanted if blob is not None}
+    found: dict[str, Any] = {}
+    tracker.start("reading history", len(missing))
+    for blob, raw in zip(missing, gitutil.blobs(root, missing), strict=True):
+        source = parse_bytes(paths[blob], raw)
+        found[blob] = source.data if source.ok else None
+        tracker.advance()
+    tracker.finish()
+    return found
 
 
 def _objectives(path: str, data: Any) -> dict[Key, Objective]:
     return objectives_by_key(assemble.team_file(SourceFile(path, data=data)).objectives)
 
 
-def history(root: Path, text: str) -> tuple[str, list[Entry]]:
-    """The full reference ``text`` names and the commits that changed it, oldest first."""
-    steps = list(replay(root))
+def history(
+    root: Path, text: str, cache: Cache | None = None, tracker: Tracker = SILENT
+) -> tuple[str, list[Entry]]:
+    """The full reference ``text`` names and the commits that changed it, oldest first.
+
+    The reference is resolved against what every version commits to (no check-ins needed);
+    only the versions of the files holding the objective are then read whole. The answer is a
+    function of the commit checked out and ``text`` (unless the current period had to settle
+    an ambiguity), so the cache keeps it by both.
+    """
+    head = gitutil.head(root) if cache is not None else ""
+    if cache is not None and head:
+        with contextlib.suppress(TypeError, ValueError):  # a damaged answer only costs time
+            stored = cache.history_answer(f"{head}\0{text}")
+            if stored is not None:
+                return _unpacked(stored)
+    with without_gc():
+        ref, entries, settled_by_today = _history(root, text, cache, tracker)
+    if cache is not None and head and not settled_by_today:
+        cache.store_history_answer(f"{head}\0{text}", _packed(ref, entries))
+    return ref, entries
+
+
+def _history(
+    root: Path, text: str, cache: Cache | None, tracker: Tracker
+) -> tuple[str, list[Entry], bool]:
+    steps = list(replay(root, cache, check_ins=False, tracker=tracker))
     seen: dict[Key, Objective] = {}
     for step in steps:
         seen.update({k: o for k, o in step.after.items() if o is not None})
-    key, kr_id = _resolve(root, text, list(seen.values()))
+    key, kr_id, settled_by_today = _resolve(root, text, list(seen.values()))
     ref = "/".join(key) + (f"#{kr_id}" if kr_id else "")
+    whole = _whole(root, [s for s in steps if s.after.get(key) is not None], key)
     state: Objective | None = None
     entries = []
     for step in steps:
         if key not in step.after:
             continue
-        new = step.after[key]
+        new = whole.get(step.commit.hash) if step.after[key] is not None else None
         changes = _changes(ref, kr_id, state, new)
         state = new
         if changes:
             entries.append(Entry(step.commit, changes))
-    return ref, entries
+    return ref, entries, settled_by_today
+
+
+def _packed(ref: str, entries: list[Entry]) -> Any:
+    return ref, [
+        (
+            commits.packed(entry.commit),
+            [(c.ref, c.title, c.kind, c.text, c.before, c.after) for c in entry.changes],
+        )
+        for entry in entries
+    ]
+
+
+def _unpacked(stored: Any) -> tuple[str, list[Entry]]:
+    ref, entries = stored
+    return str(ref), [
+        Entry(commits.unpacked(commit), [Change(*change) for change in changes])
+        for commit, changes in entries
+    ]
+
+
+def _whole(root: Path, steps: list[Step], key: Key) -> dict[str, Objective]:
+    """The objective ``key`` with its check-ins, as each of ``steps`` left it, by commit: the
+    version of the file its step took it from (its ``where``) is read whole."""
+    holding: list[tuple[str, str, str]] = []  # commit, path, blob
+    for step in steps:
+        objective = step.after[key]
+        assert objective is not None
+        blob = step.commit.changes[objective.where.file]
+        assert blob is not None
+        holding.append((step.commit.hash, objective.where.file, blob))
+    blobs = list(dict.fromkeys(blob for _, _, blob in holding))
+    contents = dict(zip(blobs, gitutil.blobs(root, blobs), strict=True))
+    found: dict[str, Objective] = {}
+    for commit, path, blob in holding:
+        source = parse_bytes(path, contents[blob])
+        objective = _objectives(path, source.data).get(key) if source.ok else None
+        if objective is not None:
+            found[commit] = objective
+    return found
 
 
 def _changes(
@@ -158,16 +255,20 @@ def _created(change: Change) -> Change:
     return Change(change.ref, change.title, "created", "created")
 
 
-def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | None]:
+def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | None, bool]:
+    """The objective and key result ``text`` names, and whether the current period (which
+    depends on today and the working tree) settled it."""
     ref = parse_ref(text)
     if ref is None:
         raise OkrsError(f"'{text}' is not a reference (team/objective[#key-result])")
     index = RefIndex(seen)
-    current = None
-    if ref.period is None:
+    found = lookup(index, text, None)
+    settled_by_today = ref.period is None and len(found) > 1
+    if settled_by_today:
+        # Only a reference matching in several periods needs the current one, which takes
+        # reading the whole working tree.
         period = current_period(load_repository(root).model, today_utc())
-        current = period.id if period else None
-    found = lookup(index, text, current)
+        found = lookup(index, text, period.id if period else None)
     if not found:
         raise OkrsError(f"'{text}' names no objective or key result in the history")
     if len(found) > 1:
@@ -175,7 +276,8 @@ def _resolve(root: Path, text: str, seen: list[Objective]) -> tuple[Key, str | N
         raise OkrsError(f"'{text}' is ambiguous: {names}")
     objective = found[0].objective
     kr = found[0].key_result
-    return (objective.period, objective.team, objective.id), kr.id if kr else None
+    key = (objective.period, objective.team, objective.id)
+    return key, kr.id if kr else None, settled_by_today
 
 
 def render_text(ref: str, entries: list[Entry]) -> str:

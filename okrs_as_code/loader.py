@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import Node
 
 from . import yamlsafe
 from .diagnostics import Finding, Where
@@ -64,20 +66,32 @@ def load(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> S
 
 def parse_bytes(relpath: str, raw: bytes) -> SourceFile:
     """Decode and parse a file's bytes (also used for file versions read from git)."""
+    return _parsed(relpath, raw, lambda text: (yamlsafe.parse(text), None))[0]
+
+
+def parse_tree(relpath: str, raw: bytes) -> tuple[SourceFile, Node | None]:
+    """:func:`parse_bytes` by libyaml, and the node tree the data was built from (None when
+    unread)."""
+    return _parsed(relpath, raw, yamlsafe.parse_tree)
+
+
+def _parsed(
+    relpath: str, raw: bytes, parse: Callable[[str], tuple[Any, Node | None]]
+) -> tuple[SourceFile, Node | None]:
     if raw.startswith(_UTF16_BOMS):
-        return _unreadable(relpath, "file is UTF-16; save it as UTF-8")
+        return _unreadable(relpath, "file is UTF-16; save it as UTF-8"), None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _line_col(raw[: error.start].decode("utf-8", "replace"))
-        return _unreadable(relpath, "file is not valid UTF-8", line, column)
+        return _unreadable(relpath, "file is not valid UTF-8", line, column), None
     try:
-        data = yamlsafe.parse(text)
+        data, tree = parse(text)
     except yaml.YAMLError as error:
-        return SourceFile(relpath, text=text, error=_yaml_finding(relpath, text, error))
+        return SourceFile(relpath, text=text, error=_yaml_finding(relpath, text, error)), None
     except RecursionError:
-        return _unreadable(relpath, "YAML nested too deeply")
-    return SourceFile(relpath, text=text, data=data)
+        return _unreadable(relpath, "YAML nested too deeply"), None
+    return SourceFile(relpath, text=text, data=data), tree
 
 
 def _line_col(before: str) -> tuple[int, int]:

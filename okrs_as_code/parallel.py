@@ -8,11 +8,13 @@ first, so the caller can assemble them while the worker is still parsing.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import marshal
 import multiprocessing
 import os
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -33,11 +35,19 @@ def parse_many(items: list[tuple[str, bytes]]) -> Generator[SourceFile, None, No
     while cut < len(items) and running < total / 2:
         running += len(items[cut][1])
         cut += 1
+    with other_process(functools.partial(_parse_packed, items[cut:])) as theirs:
+        yield from (parse_bytes(path, raw) for path, raw in items[:cut])
+        yield from _unpack(theirs(), items[cut:])
+
+
+@contextlib.contextmanager
+def other_process(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes]]:
+    """``work`` started in a second process; the caller works meanwhile, then asks for its
+    result (plain data packed with marshal, the fastest way between Python processes)."""
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        theirs = pool.submit(_parse_packed, items[cut:])
-        yield from (parse_bytes(path, raw) for path, raw in items[:cut])
-        yield from _unpack(theirs.result(), items[cut:])
+        future = pool.submit(work)
+        yield future.result
 
 
 def _parse_packed(items: list[tuple[str, bytes]]) -> bytes:

@@ -19,13 +19,10 @@ def snapshot_at(root: Path, rev: str) -> Snapshot:
     commit = gitutil.commit_of(root, rev)
     blobs = gitutil.tree_blobs(root, commit, OKRS_DIR + "/")
     paths = sorted(path for path in blobs if path.endswith(_SUFFIXES) and path != ORG_FILE)
-    with gitutil.BlobReader(root) as reader:
-        org_raw = (
-            RawFile(ORG_FILE, reader.read(blobs[ORG_FILE]))
-            if ORG_FILE in blobs
-            else RawFile(ORG_FILE, _missing(rev))
-        )
-        teams = [RawFile(path, reader.read(blobs[path])) for path in paths]
+    wanted = [path for path in [ORG_FILE, *paths] if path in blobs]
+    contents = dict(zip(wanted, gitutil.blobs(root, [blobs[p] for p in wanted]), strict=True))
+    org_raw = RawFile(ORG_FILE, contents[ORG_FILE] if ORG_FILE in contents else _missing(rev))
+    teams = [RawFile(path, contents[path]) for path in paths]
     org_source = org_raw.parse()
     org = assemble.organization(org_source) if org_source.ok else None
     return Snapshot(root, org_source, org, [org_raw, *teams])

@@ -17,6 +17,8 @@ from .cache import Cache
 from .changes import Change, Key, compare_objectives
 from .errors import OkrsError
 from .model import Objective
+from .nogc import without_gc
+from .tracker import SILENT, Tracker
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,13 @@ def read(
     rev: str = "HEAD",
     check_ins: bool = True,
     paths: list[str] | None = None,
+    tracker: Tracker = SILENT,
 ) -> Timeline | str:
     """The timeline of the repository at ``root`` up to ``rev``, or why there is none.
 
     Without ``check_ins`` the versions leave them out (the history rules never read them);
-    ``paths`` limits it to the commits that changed those files.
+    ``paths`` limits it to the commits that changed those files; ``tracker`` hears how far
+    the reading of file versions has got.
     """
     from .history import replay  # history imports validate, which imports this lazily
 
@@ -73,18 +77,11 @@ def read(
     timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
         return timeline
-    for step in replay(root, cache, rev, check_ins, paths):
-        for key, objective in step.after.items():
-            timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
+    with without_gc():
+        for step in replay(root, cache, rev, check_ins, paths, tracker):
+            for key, objective in step.after.items():
+                timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
     return timeline
-
-
-def head(root: Path) -> str:
-    """The commit checked out ("" outside a repository or before the first commit)."""
-    try:
-        return gitutil.git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
-    except OkrsError:
-        return ""
 
 
 def entries(versions: list[Version]) -> list[Entry]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +16,13 @@ from .errors import OkrsError
 from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
 from .model import Model
+from .nogc import without_gc
 from .parallel import parse_many
 from .positions import PositionIndex
 from .repository import ORG_FILE
 from .rules import RULES, Context
 from .snapshot import Snapshot
+from .tracker import SILENT, Tracker
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -60,6 +61,12 @@ class Loaded:
     graph: Graph
     schema_findings: list[Finding]
 
+    @functools.cached_property
+    def positions(self) -> PositionIndex:
+        """Lines and columns in the files read in full, each file's tree composed once even
+        when several steps (the report, ``--base``'s comparison) look things up."""
+        return PositionIndex({s.path: s.text for s in self.sources if s.text is not None})
+
 
 def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Loaded:
     """Read, schema-check and assemble every file; unreadable files become findings.
@@ -70,31 +77,15 @@ def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Load
     return _load(snapshot.take(root, overrides))
 
 
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Loading builds millions of objects and no cycles: the cyclic collector would only rescan
-    them again and again (a third of the loading time on a large organisation). What loading
-    built lives for the rest of the run, so it is then frozen out of the collector's sight too:
-    otherwise the rules' first full collection scans it all (seconds on a large organisation).
-    Reference counting still frees it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def _load(
     snap: Snapshot,
     skeletons: dict[str, Any] | None = None,
     parsed: dict[str, SourceFile] | None = None,
 ) -> Loaded:
     """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton,
-    and one in ``parsed`` is not parsed again."""
-    with _without_gc():
+    and one in ``parsed`` is not parsed again. What loading builds lives for the rest of the
+    run, so it is kept out of the collector's sight afterwards too."""
+    with without_gc(keep=True):
         return _load_all(snap, skeletons or {}, parsed or {})
 
 
@@ -146,23 +137,29 @@ def validate(
     only: Iterable[str] | None = None,
     overrides: dict[str, str] | None = None,
     cache: Cache | None = None,
+    tracker: Tracker = SILENT,
 ) -> Outcome:
     """Run every rule over the repository at ``root``.
 
     ``only`` (repository-relative paths) limits the report to diagnostics in those files, except
     when org.yaml is among them: an organisation change can break every team's file.
     """
-    return check(snapshot.take(root, overrides, cache=cache), as_of, only, cache)
+    return check(snapshot.take(root, overrides, cache=cache), as_of, only, cache, tracker)
 
 
 def check(
-    snap: Snapshot, as_of: dt.date, only: Iterable[str] | None, cache: Cache | None
+    snap: Snapshot,
+    as_of: dt.date,
+    only: Iterable[str] | None,
+    cache: Cache | None,
+    tracker: Tracker = SILENT,
 ) -> Outcome:
-    """:func:`validate` over files already read."""
+    """:func:`validate` over files already read; ``tracker`` hears how far a first reading of
+    the git history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     context = [as_of.isoformat(), repr(sorted(wanted or []))]
     if cache is not None and _history_wanted(_severities(snap.org_source)):
-        from .timeline import head
+        from .gitutil import head
 
         context.append("HEAD " + head(snap.root))  # the history rules read the commits too
     key = snap.digest(*context)
@@ -173,7 +170,7 @@ def check(
     # A run on some files (pre-commit) reads only those files' history: objectives are judged
     # by the commits that changed their own file; a full run also follows moves between files.
     paths = sorted(wanted) if wanted is not None else None
-    history = history_for(loaded, cache, paths=paths)
+    history = history_for(loaded, cache, paths=paths, tracker=tracker)
     result = outcome(loaded, as_of, wanted, len(snap.files), history)
     if cache is not None:
         cache.store_outcome(key, _to_json(result))
@@ -211,7 +208,7 @@ def _store_skeletons(snap: Snapshot, loaded: Loaded, cache: Cache) -> None:
 def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
     """Every file in full, for the site; a file whose bytes the cache has seen is not parsed
     again (its data is read back from the cache), and the cache learns the others."""
-    with _without_gc():  # reading the cache back builds millions of objects, too
+    with without_gc(keep=True):  # reading the cache back builds millions of objects, too
         known = cache.parsed() if cache is not None else {}
     reused = {
         raw.path: SourceFile(raw.path, raw.content.decode("utf-8-sig"), known[raw.path][1])
@@ -231,7 +228,11 @@ def _history_wanted(severities: dict[str, Severity]) -> bool:
 
 
 def history_for(
-    loaded: Loaded, cache: Cache | None, rev: str = "HEAD", paths: list[str] | None = None
+    loaded: Loaded,
+    cache: Cache | None,
+    rev: str = "HEAD",
+    paths: list[str] | None = None,
+    tracker: Tracker = SILENT,
 ) -> Timeline | str | None:
     """The timeline up to ``rev`` when a history rule is enabled (or why there is none), else
     None: other runs pay nothing for git."""
@@ -239,7 +240,7 @@ def history_for(
         return None
     from .timeline import read
 
-    return read(loaded.root, cache, rev, check_ins=False, paths=paths)
+    return read(loaded.root, cache, rev, check_ins=False, paths=paths, tracker=tracker)
 
 
 def history_notice(severities: dict[str, Severity], reason: str) -> str:
@@ -254,11 +255,13 @@ def outcome(
     wanted: set[str] | None,
     files: int,
     history: Timeline | str | None = None,
+    keep: Callable[[Finding], bool] | None = None,
 ) -> Outcome:
     """Every rule over a loaded repository, reporting the ``wanted`` files (None: all).
 
     ``history`` is the repository's timeline (or why there is none) when the caller read it
-    already; otherwise it is read here, and only when a history rule is enabled.
+    already; otherwise it is read here, and only when a history rule is enabled. ``keep``
+    drops findings before they are located (a comparison that needs only some of them).
     """
     if history is None:
         history = history_for(loaded, None)
@@ -282,11 +285,12 @@ def outcome(
     ]
     if wanted is not None:
         findings = [f for f in findings if f.where.file in wanted]
-    positions = PositionIndex({s.path: s.text for s in loaded.sources if s.text is not None})
-    diagnostics = sorted(
-        {_diagnostic(f, severities[f.code], positions) for f in findings},
-        key=Diagnostic.sort_key,
-    )
+    if keep is not None:
+        findings = [f for f in findings if keep(f)]
+    positions = loaded.positions
+    with without_gc():  # locating composes the node trees of every file reported on
+        located = {_diagnostic(f, severities[f.code], positions) for f in findings}
+    diagnostics = sorted(located, key=Diagnostic.sort_key)
     return Outcome(diagnostics, files, as_of, notices)
 
 

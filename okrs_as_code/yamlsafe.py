@@ -182,14 +182,19 @@ def parse(text: str) -> Any:
 
 def parse_with_libyaml(text: str) -> Any:
     """:func:`parse` by the parser that reads all of YAML."""
+    return parse_tree(text)[0]
+
+
+def parse_tree(text: str) -> tuple[Any, Node | None]:
+    """:func:`parse` by libyaml, and the node tree the data was built from, for positions."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, None
         if "*" in text:
             _check_expansion(node)
-        return _build(node)
+        return _build(node), node
     finally:
         loader.dispose()
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from okrs_as_code import gitutil
+
 from .conftest import RunLine
 from .gitrepo import MAYA, SAM, commit, edit, git, start, write
 
@@ -92,6 +94,36 @@ def test_history_follows_ids_across_a_move_and_a_reorder(
         "  re-aligned from company/number-one-rated to company/number-one-rated#rating\n"
         "  status active -> dropped (merged into onboarding)\n"
     )
+
+
+def test_history_from_a_warm_cache_sees_new_commits(
+    repo: Path, storied: dict[str, str], run_line: RunLine, _own_cache: Path
+) -> None:
+    """A second run answers from the cache the same; a commit made since is read too."""
+    args = ["history", "product/creatives-love#signups", "--root", str(repo)]
+    first = run_line(args, expect=0).stdout
+    assert run_line(args, expect=0).stdout == first
+    cache_dir = _own_cache
+    moved = "okrs/2026-Q4/product.yml"
+    added = edit(
+        repo, moved, "value: 210}", "value: 210}\n          - {date: 2026-11-26, value: 230}"
+    )
+    short = commit(repo, {moved: added}, "Check in", "2026-11-26T10:00:00+00:00", SAM)
+    then = f"{first}2026-11-26  {short}  Sam Okafor  Check in\n  check-in 230 on 2026-11-26 added\n"
+    assert run_line(args, expect=0).stdout == then
+    stored = list(cache_dir.rglob("*.marshal"))
+    assert {p.name for p in stored} >= {"answers.marshal", "commits.marshal", "versions.marshal"}
+    for path in stored:
+        path.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
+    assert run_line(args, expect=0).stdout == then
+
+
+def test_a_long_history_is_listed_in_two_halves_the_same(
+    repo: Path, storied: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = gitutil.log(repo, "okrs/")
+    monkeypatch.setattr(gitutil, "SPLIT_FROM_COMMITS", 2)
+    assert gitutil.log(repo, "okrs/") == whole and len(whole) == 4
 
 
 def test_history_of_a_key_result_as_json(

@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 
+from okrs_as_code import versions
+from okrs_as_code.cache import Cache
 from okrs_as_code.site.build import build
+from okrs_as_code.validate import validate
 
 from .conftest import RunLine
-from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git_env
+from .gitrepo import COMPANY, MARKETING, MAYA, ORG, PRODUCT, SAM, commit, edit, git, git_env
 
 LATER = "2026-11-02T10:00:00+00:00"
 AS_OF = "2026-11-20"
@@ -177,14 +180,39 @@ def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Pa
     env = {"OKRS_CACHE_DIR": str(cache_dir)}
     args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
     assert "OKR401" not in run_line(args, env=env).stdout
-    [stored] = list(cache_dir.rglob("commitments.marshal"))
-    assert len(marshal.loads(stored.read_bytes())) == 1
+    [lists] = list(cache_dir.rglob("commits.marshal"))
+    [facts] = list(cache_dir.rglob("versions.marshal"))
+    assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1]
+    assert len(marshal.loads(facts.read_bytes())) == 3  # one version of each team file
+    replaced = lists.parent / "commitments.marshal"  # what earlier versions kept instead
+    replaced.write_bytes(marshal.dumps({}))
     short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
     assert f"({short})" in run_line(args, env=env).stdout
-    assert len(marshal.loads(stored.read_bytes())) == 2
-    stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
+    assert [len(entry["commits"]) for entry in marshal.loads(lists.read_bytes())] == [1, 2]
+    assert len(marshal.loads(facts.read_bytes())) == 4
+    assert not replaced.exists()
+    for stored in (lists, facts):
+        stored.write_bytes(b"\x00not marshal")  # a corrupt cache is ignored
     run_line(["validate", "--as-of", "2026-11-19", "--root", str(repo)], expect=0, env=env)
     assert f"({short})" in run_line(args, env=env).stdout
+
+
+def test_the_cache_follows_a_rewritten_branch(
+    repo: Path, run_line: RunLine, tmp_path: Path
+) -> None:
+    """A kept commit list belongs to its commit: after an amend the history is listed anew."""
+    env = {"OKRS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["validate", "--as-of", AS_OF, "--format", "json", "--root", str(repo)]
+    short = change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    assert f"({short})" in run_line(args, env=env).stdout
+    (repo / PRODUCT_FILE).write_text(
+        (repo / PRODUCT_FILE).read_text(encoding="utf-8").replace("target: 300", "target: 200"),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-q", "--amend", "-a", "--no-edit")
+    amended = git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    found = run_line(args, env=env).stdout
+    assert f"to 200 by Sam Okafor on 2026-11-02 ({amended})" in found and short not in found
 
 
 def test_validate_base_inherits_an_old_lowered_target(repo: Path, run_line: RunLine) -> None:
@@ -229,3 +257,54 @@ def test_a_run_on_one_file_reads_that_files_history(
     assert [d["code"] for d in found] == ["OKR401"] and f"({short})" in found[0]["message"]
     assert diagnostics(run_line, repo, "okrs/2026-Q4/marketing.yaml") == []
     assert diagnostics(run_line, repo, PRODUCT_FILE) == found  # from the cache, the same
+
+
+def test_validate_base_with_a_warm_cache_finds_the_same(
+    repo: Path, run_line: RunLine, tmp_path: Path
+) -> None:
+    """The base's commit list is cut back from the kept list at HEAD, and says the same."""
+    env = {"OKRS_CACHE_DIR": str(tmp_path / "cache")}
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    change(repo, PRODUCT_FILE, "baseline: 100", "baseline: 150", "2026-11-09T10:00:00+00:00")
+    args = ["validate", "--as-of", AS_OF, "--root", str(repo), "--base", "HEAD~1"]
+    run_line(["validate", "--as-of", AS_OF, "--root", str(repo)], env=env)  # keeps HEAD's list
+    warm = run_line(args, env=env).stdout
+    assert warm == run_line([*args, "--no-cache"]).stdout
+    assert "(also at HEAD~1)" in warm and "re-based" in warm
+
+
+class _Recorder:
+    """A tracker that writes down what it hears."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, int]] = []
+
+    def start(self, label: str, total: int) -> None:
+        self.heard.append((label, total))
+
+    def advance(self, steps: int = 1) -> None:
+        self.heard.append(("advance", steps))
+
+    def finish(self) -> None:
+        self.heard.append(("finish", 0))
+
+
+@pytest.mark.parametrize("parallel_from", [1, 2000])
+def test_a_cold_history_read_reports_its_progress(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+) -> None:
+    """Every version read is told to the tracker, on one process or two, with the same result;
+    a warm run has nothing to read and says nothing."""
+    monkeypatch.setattr(versions, "PARALLEL_FROM_VERSIONS", parallel_from)
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    cache = Cache(tmp_path / "cache", repo, "test")
+    recorder = _Recorder()
+    as_of = dt.date.fromisoformat(AS_OF)
+    found = validate(repo, as_of, cache=cache, tracker=recorder)
+    assert recorder.heard[0] == ("reading history", 4) and recorder.heard[-1] == ("finish", 0)
+    assert sum(steps for label, steps in recorder.heard if label == "advance") == 4
+    assert found == validate(repo, as_of)
+    again = _Recorder()
+    (repo / "okrs/2026-Q4/company.yaml").write_text(COMPANY + "\n", encoding="utf-8")
+    validate(repo, as_of, cache=cache, tracker=again)
+    assert again.heard == []

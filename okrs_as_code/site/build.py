@@ -21,7 +21,7 @@ from typing import Any
 
 import jinja2
 
-from .. import __version__, snapshot, timeline
+from .. import __version__, gitutil, snapshot, timeline
 from ..cache import Cache
 from ..diagnostics import Diagnostic
 from ..export import statuses, to_json
@@ -197,7 +197,7 @@ def _inputs(root: Path) -> list[Path]:
 
 
 def _context(root: Path, as_of: dt.date) -> list[str]:
-    return [as_of.isoformat(), "HEAD " + timeline.head(root), __version__]
+    return [as_of.isoformat(), "HEAD " + gitutil.head(root), __version__]
 
 
 def search_index(entries: list[dict[str, Any]]) -> bytes:

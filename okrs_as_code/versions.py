@@ -1,0 +1,261 @@
+"""What each committed version of a team file commits to: its data without check-ins.
+
+The history rules compare objectives and key results without their check-ins, and most commits
+of a repository only add check-ins. A version that is the version before it with lines added,
+each a one-line flow mapping right after a check-in written the same way (the same indentation
+and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
+alone are checked (against a strict pattern, or else by the parser, together), which proves
+they read as check-ins and that the version parses as its predecessor did. Every other version
+is parsed in full. A version is named by its blob
+hash, which is its content's hash, so what is learned of it can be kept and never goes stale.
+"""
+
+from __future__ import annotations
+
+import functools
+import marshal
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import gitutil, yamlsafe
+from .loader import parse_tree
+from .parallel import other_process
+from .tracker import SILENT, Tracker
+
+Slots = dict[int, str]  # line (0-based) of a one-line check-in -> the text before its "{"
+
+# Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
+# the line; a line holding one is never taken on trust.
+_FAR_REACHING = frozenset("&*!")
+# Line breaks other than \n shift the parser's line numbers away from str.split's.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_DASH = re.compile(r" *- +")
+# A check-in as people and tools write it, which is certain to read as a mapping of distinct
+# keys (checked apart) to valid scalars; other lines go to the parser.
+_VALUE = (
+    r'(?:-?[0-9]+(?:\.[0-9]+)?|true|false|[0-9]{4}-[0-9]{2}-[0-9]{2}|"[ !#-\[\]-~\xa0-\ud7ff]*")'
+)
+_PLAIN_CHECK_IN = re.compile(rf"- \{{([a-z_]+): {_VALUE}(?:, ([a-z_]+): {_VALUE})*\}}")
+_KEY = re.compile(r"(?:\{|, )([a-z_]+): ")
+
+
+@dataclass
+class Version:
+    """One version of a file: what it commits to (None: it cannot be read), and, for telling
+    whether the next version only adds check-ins, its lines and where its check-ins are."""
+
+    facts: Any
+    lines: list[str] = field(default_factory=list)
+    slots: Slots = field(default_factory=dict)
+
+
+Wanted = list[tuple[str, str | None]]  # (path, blob; None: the commit deleted the file)
+
+# Below this many versions to read, a second process costs more than it saves.
+PARALLEL_FROM_VERSIONS = 2000
+
+
+def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+    """What the versions ``wanted`` (in commit order) commit to that ``known`` lacks, by blob.
+
+    Each file's versions are read in order, so one that only adds check-ins is known from the
+    one before; with many to read, the files are shared between two processes, each with
+    its own ``git cat-file``.
+    """
+    count = len(missing(wanted, known))
+    if not count:
+        return {}
+    tracker.start("reading history", count)
+    if count < PARALLEL_FROM_VERSIONS or (os.cpu_count() or 1) < 2:
+        learned = _learn(root, wanted, known, tracker)
+    else:
+        mine, theirs = _halves(wanted)
+        their_known = {blob: known[blob] for _, blob in theirs if blob in known}
+        with other_process(functools.partial(_learn_packed, root, theirs, their_known)) as result:
+            learned = _learn(root, mine, known, tracker)
+            found = marshal.loads(result())
+        learned.update(found if found is not None else _learn(root, theirs, known, SILENT))
+        tracker.advance(count - len(missing(mine, known)))
+    tracker.finish()
+    return learned
+
+
+def missing(wanted: Wanted, known: dict[str, Any]) -> list[str]:
+    """The blobs not known yet, each once, in the order they are first wanted."""
+    return list(dict.fromkeys(b for _, b in wanted if b is not None and b not in known))
+
+
+def _halves(wanted: Wanted) -> tuple[Wanted, Wanted]:
+    """The versions split by file into two shares of about as many versions each."""
+    counts = Counter(path for path, _ in wanted)
+    sizes = [0, 0]
+    share: dict[str, int] = {}
+    for path, count in counts.most_common():
+        share[path] = sizes.index(min(sizes))
+        sizes[share[path]] += count
+    return (
+        [item for item in wanted if share[item[0]] == 0],
+        [item for item in wanted if share[item[0]] == 1],
+    )
+
+
+def _learn_packed(root: Path, wanted: Wanted, known: dict[str, Any]) -> bytes:
+    try:
+        return marshal.dumps(_learn(root, wanted, known, SILENT))
+    except ValueError:  # data nested too deeply to marshal: the parent reads them itself
+        return marshal.dumps(None)
+
+
+def _learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+    learned: dict[str, Any] = {}
+    latest: dict[str, Version] = {}
+    contents = gitutil.blobs(root, missing(wanted, known))
+    for path, blob in wanted:
+        if blob is None:
+            latest.pop(path, None)
+        elif blob in known or blob in learned:
+            latest[path] = Version(known[blob] if blob in known else learned[blob])
+        else:
+            latest[path] = read(path, next(contents), latest.get(path))
+            learned[blob] = latest[path].facts
+            tracker.advance()
+    return learned
+
+
+def read(path: str, raw: bytes, before: Version | None) -> Version:
+    """The version of ``path`` holding ``raw``; ``before`` is the file's previous version."""
+    if before is not None and before.slots:
+        derived = _derived(raw, before)
+        if derived is not None:
+            return derived
+    source, tree = parse_tree(path, raw)
+    if not source.ok or source.text is None:
+        return Version(None)
+    facts = without_check_ins(source.data)
+    text = source.text
+    if "*" in text or _breaks(text):
+        return Version(facts)  # aliases are bounded by expanded size; odd breaks shift lines
+    lines = text.split("\n")
+    return Version(facts, lines, _slots(tree, lines))
+
+
+def without_check_ins(data: Any) -> Any:
+    """A file's data with the check-ins of its key results left out."""
+    if not isinstance(data, dict) or not isinstance(data.get("objectives"), list):
+        return data
+    objectives = [
+        {
+            **objective,
+            "key_results": [
+                {k: v for k, v in kr.items() if k != "check_ins"} if isinstance(kr, dict) else kr
+                for kr in objective["key_results"]
+            ],
+        }
+        if isinstance(objective, dict) and isinstance(objective.get("key_results"), list)
+        else objective
+        for objective in data["objectives"]
+    ]
+    return {**data, "objectives": objectives}
+
+
+def _derived(raw: bytes, before: Version) -> Version | None:
+    """The version as ``before`` with check-ins added, or None when it is anything else."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if _breaks(text):
+        return None
+    lines = text.split("\n")
+    old, old_slots = before.lines, before.slots
+    if len(lines) <= len(old):
+        return None
+    slots: Slots = {}
+    added: list[str] = []
+    matched = 0
+    dash: str | None = None  # the dash of the check-in the line before was, if it was one
+    for number, line in enumerate(lines):
+        if matched < len(old) and line == old[matched]:
+            dash = old_slots.get(matched)
+            matched += 1
+        elif dash is None or not line.startswith(dash + "{") or not _FAR_REACHING.isdisjoint(line):
+            return None
+        else:
+            added.append("- " + line[len(dash) :])
+        if dash is not None:
+            slots[number] = dash
+    if matched < len(old) or not _one_line_mappings(added):
+        return None
+    return Version(before.facts, lines, slots)
+
+
+def _breaks(text: str) -> bool:
+    return any(mark in text for mark in _OTHER_BREAKS)
+
+
+def _one_line_mappings(lines: list[str]) -> bool:
+    """Whether each line reads as one sequence entry holding a mapping.
+
+    As many entries as lines means no entry runs on into the next line (an unclosed bracket or
+    quote would swallow the next line's dash), so each line means in its file what it means
+    here, and the file parses as it did before the lines were added.
+    """
+    unsure = [line for line in lines if not _plain_check_in(line)]
+    if not unsure:
+        return True
+    try:
+        items = yamlsafe.parse("\n".join(unsure) + "\n")
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return (
+        isinstance(items, list)
+        and len(items) == len(unsure)
+        and all(isinstance(item, dict) for item in items)
+    )
+
+
+def _plain_check_in(line: str) -> bool:
+    if _PLAIN_CHECK_IN.fullmatch(line) is None:
+        return False
+    keys = _KEY.findall(line)
+    return len(keys) == len(set(keys))
+
+
+def _slots(root: Node | None, lines: list[str]) -> Slots:
+    """The lines that hold one check-in each, written as a one-line flow mapping."""
+    slots: Slots = {}
+    for objective in _items(_value(root, "objectives")):
+        for kr in _items(_value(objective, "key_results")):
+            check_ins = _value(kr, "check_ins")
+            if not isinstance(check_ins, SequenceNode) or check_ins.flow_style:
+                continue
+            for item in check_ins.value:
+                start, end = item.start_mark, item.end_mark
+                if not isinstance(item, MappingNode) or not item.flow_style:
+                    continue
+                if start.line != end.line:
+                    continue
+                dash = lines[start.line][: start.column]
+                if _DASH.fullmatch(dash):
+                    slots[start.line] = dash
+    return slots
+
+
+def _value(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            return value
+    return None
+
+
+def _items(node: Node | None) -> list[Node]:
+    return list(node.value) if isinstance(node, SequenceNode) else []

@@ -1,0 +1,103 @@
+"""What a file version commits to is the same whether it is parsed in full or known from the
+version before it: lines that only add check-ins are taken on trust only when they are
+certain to read as check-ins, and anything else is parsed."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrs_as_code import versions
+from okrs_as_code.loader import parse_bytes
+
+from .gitrepo import PRODUCT
+
+PATH = "okrs/2026-Q4/product.yaml"
+SIGNUPS = "          - {date: 2026-11-18, value: 200}\n"
+INTEGRATIONS = "          - {date: 2026-11-18, value: 0.5}\n"
+
+
+def _after(line: str, added: str, text: str = PRODUCT) -> str:
+    assert line in text
+    return text.replace(line, line + added, 1)
+
+
+def _parsed(text: str) -> object:
+    source = parse_bytes(PATH, text.encode("utf-8"))
+    return versions.without_check_ins(source.data) if source.ok else None
+
+
+def _derived(before: str, after: str) -> tuple[versions.Version, versions.Version]:
+    first = versions.read(PATH, before.encode("utf-8"), None)
+    return versions.read(PATH, after.encode("utf-8"), first), first
+
+
+ADDED_CHECK_INS = [
+    "          - {date: 2026-11-25, value: 230}\n",
+    '          - {date: 2026-11-25, value: 230, confidence: 0.7, note: "on track: yes"}\n',
+    "          - {date: 2026-11-25, value: 230}  # a comment\n",
+    "          - {date: 2026-11-25, value: 230, note: 'single quotes'}\n",
+    "          - {date: 2026-11-25, value: 230}\n          - {date: 2026-12-02, value: 250}\n",
+]
+
+
+@pytest.mark.parametrize("added", ADDED_CHECK_INS)
+def test_added_check_ins_keep_what_the_version_commits_to(added: str) -> None:
+    after = _after(SIGNUPS, added)
+    version, first = _derived(PRODUCT, after)
+    assert version.facts is first.facts  # known from the version before, not parsed again
+    assert version.facts == _parsed(after)
+
+
+# Lines that look like check-ins but change what the file means, or break it.
+BROKEN_OR_FAR_REACHING = [
+    "          - {date: 2026-11-25, value: 230, value: 240}\n",  # duplicate key: unreadable
+    '          - {date: 2026-11-25, note: "unclosed}\n',  # swallows what follows
+    "          - {date: 2026-11-25, value: .nan}\n",  # not a finite number: unreadable
+    "          - {date: 2026-11-25, value: !!binary aGk=}\n",  # unknown tag: unreadable
+    "          - {date: 2026-11-25, value: &v 230}\n",  # an anchor reaches beyond its line
+    "          - {date: 2026-11-25, value: 230}\n        target: 900\n",  # a second target
+    "        - {date: 2026-11-25, value: 230}\n",  # another indentation: another list
+    "          - {date: 2026-11-25,\n             value: 230}\n",  # spread over two lines
+    "          - date: 2026-11-25\n",  # block style
+]
+
+
+@pytest.mark.parametrize("added", BROKEN_OR_FAR_REACHING)
+def test_anything_else_is_parsed_in_full(added: str) -> None:
+    after = _after(SIGNUPS, added)
+    version, _ = _derived(PRODUCT, after)
+    assert version.facts == _parsed(after)
+
+
+def test_a_changed_commitment_is_seen() -> None:
+    after = _after(INTEGRATIONS, "          - {date: 2026-11-25, value: 0.7}\n").replace(
+        "target: 500", "target: 400"
+    )
+    version, first = _derived(PRODUCT, after)
+    assert version.facts != first.facts and version.facts == _parsed(after)
+
+
+def test_check_ins_inside_a_text_block_are_text() -> None:
+    """Lines shaped like check-ins inside a block of text change the text they are part of."""
+    text = PRODUCT.replace(
+        "    title: Launch features that creatives love\n",
+        "    title: |\n      Launch features\n      check_ins:\n"
+        "        - {date: 2026-11-18, value: 1}\n",
+    )
+    line = "        - {date: 2026-11-18, value: 1}\n"
+    after = _after(line, "        - {date: 2, value: 2}\n", text)
+    version, first = _derived(text, after)
+    assert version.facts != first.facts and version.facts == _parsed(after)
+
+
+def test_other_line_breaks_are_parsed_in_full() -> None:
+    text = PRODUCT.replace("\n", "\r\n")
+    added = "          - {date: 2026-11-25, value: 1}\r\n"
+    after = _after(SIGNUPS.replace("\n", "\r\n"), added, text)
+    version, first = _derived(text, after)
+    assert version.facts == _parsed(after) and not first.slots
+
+
+def test_an_unreadable_version_commits_to_nothing() -> None:
+    version = versions.read(PATH, b"team: [unclosed", None)
+    assert version.facts is None

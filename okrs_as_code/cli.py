@@ -130,22 +130,27 @@ def validate(
     With FILES (as pre-commit passes them), only diagnostics located in those files are
     reported, but the whole repository is still checked; when okrs/org.yaml is among them,
     everything is reported. Exit 0 when clean (warnings allowed), 1 on errors, 2 on a
-    configuration or usage error.
+    configuration or usage error. On a terminal, a first reading of the git history (for the
+    history rules) that lasts more than a second shows a progress bar on standard error.
     """
     from .reporters import REPORTERS
+    from .terminal import TerminalTracker
     from .validate import validate as run
 
     repo = _root(root)
     only = [_relative(repo, path) for path in files] if files else None
+    cache = None if no_cache else _cache(repo)
     if base is not None:
         from .baseline import compare
         from .reporters import render_against_base
 
-        compared = compare(repo, _as_of(as_of), only, base, None if no_cache else _cache(repo))
+        with TerminalTracker() as tracker:
+            compared = compare(repo, _as_of(as_of), only, base, cache, tracker)
         _notices(compared.outcome.notices)
         click.echo(render_against_base(output_format, compared), nl=False)
         ctx.exit(compared.only_new.exit_code(strict))
-    outcome = run(repo, _as_of(as_of), only, cache=None if no_cache else _cache(repo))
+    with TerminalTracker() as tracker:  # a first reading of the git history can take a while
+        outcome = run(repo, _as_of(as_of), only, cache=cache, tracker=tracker)
     _notices(outcome.notices)
     click.echo(REPORTERS[output_format]().render(outcome), nl=False)
     ctx.exit(outcome.exit_code(strict))
@@ -538,13 +543,16 @@ def history(ref: str, output_format: str, root: Path | None) -> None:
 
     REF is team/objective[#key-result], with or without its period. For each commit that
     changed it: the date, short hash, author and subject, and what changed in words. Identity
-    follows the IDs, so moving a file or reordering a list does not break the timeline.
+    follows the IDs, so moving a file or reordering a list does not break the timeline. On a
+    terminal, a first reading of a long history shows a progress bar on standard error.
     """
     from .history import RENDERERS
     from .history import history as timeline
+    from .terminal import TerminalTracker
 
     repo = _root(root)
-    full_ref, entries = timeline(repo, ref, _cache(repo))
+    with TerminalTracker() as tracker:
+        full_ref, entries = timeline(repo, ref, _cache(repo), tracker)
     click.echo(RENDERERS[output_format](full_ref, entries), nl=False)
 
 

@@ -140,7 +140,7 @@ def _read_full(
     missing = versions.missing(wanted, {})
     paths = {blob: path for path, blob in wanted if blob is not None}
     found: dict[str, Any] = {}
-    tracker.start("reading history", len(missing))
+    tracker.start("Reading history", len(missing))
     for blob, raw in zip(missing, gitutil.blobs(root, missing), strict=True):
         source = parse_bytes(paths[blob], raw)
         found[blob] = source.data if source.ok else None

@@ -72,7 +72,7 @@ def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -
     count = len(missing(wanted, known))
     if not count:
         return {}
-    tracker.start("reading history", count)
+    tracker.start("Reading history", count)
     if count < PARALLEL_FROM_VERSIONS or (os.cpu_count() or 1) < 2:
         learned = _learn(root, wanted, known, tracker)
     else:

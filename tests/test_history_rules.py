@@ -301,7 +301,7 @@ def test_a_cold_history_read_reports_its_progress(
     recorder = _Recorder()
     as_of = dt.date.fromisoformat(AS_OF)
     found = validate(repo, as_of, cache=cache, tracker=recorder)
-    assert recorder.heard[0] == ("reading history", 4) and recorder.heard[-1] == ("finish", 0)
+    assert recorder.heard[0] == ("Reading history", 4) and recorder.heard[-1] == ("finish", 0)
     assert sum(steps for label, steps in recorder.heard if label == "advance") == 4
     assert found == validate(repo, as_of)
     again = _Recorder()

@@ -13,15 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from . import gitrepo
 from .conftest import AS_OF, REPO_ROOT, RunLine
 
 
 def _build_on_terminal(out: Path, **env: str) -> tuple[str, str]:
     """`okrs build` with standard error on a pseudo-terminal: (terminal text, standard output)."""
+    args = ["build", "--root", str(REPO_ROOT), "--as-of", AS_OF, "--out", str(out)]
+    return _on_terminal(args, **env)
+
+
+def _on_terminal(args: list[str], **env: str) -> tuple[str, str]:
+    """A command with standard error on a pseudo-terminal: (terminal text, standard output)."""
     primary, secondary = os.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment.update({"TERM": "xterm", "OKRS_PROGRESS_DELAY": "0", **env})
-    args = ["build", "--root", str(REPO_ROOT), "--as-of", AS_OF, "--out", str(out)]
     with subprocess.Popen(
         [sys.executable, "-m", "okrs_as_code", *args],
         stdin=subprocess.DEVNULL,
@@ -68,3 +74,14 @@ def test_nothing_extra_when_standard_error_is_a_pipe(
     result = run_line(args, expect=0)
     assert result.stderr == ""
     assert result.stdout.startswith("wrote ")
+
+
+def test_a_first_reading_of_the_history_shows_a_bar_too(tmp_path: Path) -> None:
+    repo = gitrepo.start(tmp_path / "repo")
+    env = {"OKRS_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["history", "--root", str(repo), "product/creatives-love"]
+    seen, stdout = _on_terminal(args, **env)
+    assert "Reading history" in seen and "100%" in seen
+    assert "Reading history" not in stdout and "Start Q4" in stdout
+    seen, _ = _on_terminal(args, **env)
+    assert seen == ""  # answered from the cache: nothing to wait for

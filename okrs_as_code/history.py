@@ -32,6 +32,7 @@ from .model import Objective
 from .nogc import without_gc
 from .refs import RefIndex, lookup, parse_ref
 from .repository import OKRS_DIR, ORG_FILE
+from .timeline import Entry
 from .tracker import SILENT, Tracker
 from .validate import load_repository
 
@@ -43,12 +44,6 @@ class Step:
     commit: gitutil.Commit
     before: dict[Key, Objective | None]
     after: dict[Key, Objective | None]
-
-
-@dataclass(frozen=True)
-class Entry:
-    commit: gitutil.Commit
-    changes: list[Change]
 
 
 def replay(

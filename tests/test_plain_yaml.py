@@ -74,12 +74,13 @@ def test_the_example_and_a_generated_organisation_take_the_fast_path(tmp_path: P
          {"a": "yes", "b": "off", "c": "1_000", "d": "C#", "e": "x:y", "f": "£k"}),
         ('"@maya": {name: Maya, owners: ["@ana", b#c]}\n',
          {"@maya": {"name": "Maya", "owners": ["@ana", "b#c"]}}),
+        ('a: {b: "", c: [d], e: \'\'}\n', {"a": {"b": "", "c": ["d"], "e": ""}}),
         ("a: |\n  one\n\n  two\n\n# c\nb: >-\n  three\n  four\n\n  five\n",
          {"a": "one\n\ntwo\n", "b": "three four\nfive"}),
         ("list:\n- {date: 2026-10-01, value: -1.5, note: 'it''s'}\n- [x, \"y\\u00e9\"]\n",
          {"list": [{"date": "2026-10-01", "value": -1.5, "note": "it's"}, ["x", "yé"]]}),
     ],
-    ids=["scalars", "text", "flow", "block-scalars", "sequence"],
+    ids=["scalars", "text", "flow", "flow-empty-text", "block-scalars", "sequence"],
 )  # fmt: skip
 def test_the_fast_reader_reads_the_core_schema(text: str, data: object) -> None:
     assert same_reading(text)
@@ -100,6 +101,7 @@ def test_the_fast_reader_reads_the_core_schema(text: str, data: object) -> None:
         "- a\n- b\n",  # a root that is not a mapping
         "a: [b,\n  c]\n",  # a flow collection over several lines
         "a: |+\n  x\n\n",  # keeping the final line breaks
+        '": |\n": \n',  # a quoted key does not run over a line break
     ],
 )
 def test_the_fast_reader_leaves_the_rest_of_yaml_to_libyaml(text: str) -> None:

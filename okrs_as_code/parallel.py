@@ -1,21 +1,24 @@
-"""Parsing many files on every core: a large organisation's YAML is parsed in two halves at once.
+"""Parsing many files on every core: a large organisation's YAML is parsed by two processes.
 
 The parser holds the interpreter for the whole of a file, so threads would not help; a worker
-process parses part of the files and hands back their data through marshal, the fastest way
-to move plain data between Python processes. Files come back one by one, this process's half
-first, so the caller can assemble them while the worker is still parsing.
+process parses chunks of the files and hands back their data through marshal, the fastest way
+to move plain data between Python processes. It takes chunks from the front while this process
+takes them from the back (a chunk the worker has not started is taken back), so both finish
+together however the work divides: this process also assembles every file, its own and the
+worker's, as each comes. Files therefore come back out of order, each with its index.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import marshal
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
 from typing import Any
 
 from .diagnostics import Finding, Where
@@ -23,21 +26,94 @@ from .loader import SourceFile, parse_bytes
 
 # Below this many bytes a second process costs more than it saves.
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+# A chunk is small enough for the two processes to finish within one chunk of each other, and
+# large enough that handing it over costs little beside parsing it.
+_CHUNK_BYTES = 1024 * 1024
+
+Item = tuple[str, bytes]  # a file's path and bytes
 
 
-def parse_many(items: list[tuple[str, bytes]]) -> Generator[SourceFile, None, None]:
-    """Parse each (path, bytes), in order, using a second process when it pays."""
+def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, None]:
+    """Parse each (path, bytes), using a second process when it pays: (index, parsed file)
+    pairs, in no particular order."""
     total = sum(len(raw) for _, raw in items)
     if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2:
-        yield from (parse_bytes(path, raw) for path, raw in items)
+        yield from ((i, parse_bytes(path, raw)) for i, (path, raw) in enumerate(items))
         return
-    cut, running = 0, 0
-    while cut < len(items) and running < total / 2:
-        running += len(items[cut][1])
-        cut += 1
-    with other_process(functools.partial(_parse_packed, items[cut:])) as theirs:
-        yield from (parse_bytes(path, raw) for path, raw in items[:cut])
-        yield from _unpack(theirs(), items[cut:])
+    chunks = _chunks(items)
+    context = _context()
+    # The chunks not yet taken: the worker takes the first, this process the last.
+    left = context.Array("i", [0, len(chunks)])
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_work, args=(items, chunks, left, sender), daemon=True)
+    worker.start()
+    sender.close()
+    done: set[int] = set()
+
+    def received() -> list[tuple[int, SourceFile]]:
+        """The next chunk the worker sent, or nothing once it has closed its end."""
+        try:
+            taken, packed = receiver.recv()
+        except EOFError:
+            return []
+        done.add(taken)
+        chunk = chunks[taken]
+        return list(zip(chunk, _unpack(packed, items[chunk.start : chunk.stop]), strict=True))
+
+    try:
+        while (taken := _take(left, last=True)) is not None:
+            done.add(taken)
+            for index in chunks[taken]:
+                yield index, parse_bytes(*items[index])
+                while receiver.poll() and (theirs := received()):  # between files, as they come
+                    yield from theirs
+        while theirs := received():
+            yield from theirs
+        # Should the worker have failed, what it took and did not send is parsed here.
+        for taken in sorted(set(range(len(chunks))) - done):
+            yield from ((i, parse_bytes(*items[i])) for i in chunks[taken])
+    finally:
+        receiver.close()
+        worker.join()
+
+
+def _context() -> ForkContext | SpawnContext:
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")  # the worker inherits the bytes
+    return multiprocessing.get_context("spawn")
+
+
+def _take(left: Any, last: bool) -> int | None:
+    """The index of the next chunk nobody has taken, from the back or the front."""
+    with left.get_lock():
+        if left[0] >= left[1]:
+            return None
+        if last:
+            left[1] -= 1
+            return int(left[1])
+        left[0] += 1
+        return int(left[0] - 1)
+
+
+def _work(items: list[Item], chunks: list[range], left: Any, sender: Connection) -> None:
+    # A fault here stops the worker quietly: this process parses what it took and did not send,
+    # and so raises any error itself, where it is reported like any other.
+    with contextlib.suppress(Exception), sender:
+        while (taken := _take(left, last=False)) is not None:
+            chunk = chunks[taken]
+            sender.send((taken, _parse_packed(items[chunk.start : chunk.stop])))
+
+
+def _chunks(items: list[Item]) -> list[range]:
+    chunks, start, size = [], 0, 0
+    for index, (_, raw) in enumerate(items):
+        size += len(raw)
+        if size >= _CHUNK_BYTES:
+            chunks.append(range(start, index + 1))
+            start, size = index + 1, 0
+    if start < len(items):
+        chunks.append(range(start, len(items)))
+    return chunks
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
-from .model import Model
+from .model import Model, TeamFile
 from .nogc import without_gc
 from .parallel import parse_many
 from .positions import PositionIndex
@@ -98,23 +98,42 @@ def _load_all(snap: Snapshot, skeletons: dict[str, Any], known: dict[str, Source
         for raw in snap.team_files
         if raw.path not in skeletons and raw.path not in known and isinstance(raw.content, bytes)
     ]
-    parsed = parse_many(readable)  # in the order of ``readable``, as they are parsed
+    # Each file is checked and assembled as soon as it is parsed; the files come out of order.
+    checked: list[Checked | None] = [None] * len(readable)
+    parsed = parse_many(readable)
+    for index, source in parsed:
+        checked[index] = _checked(source)
+    fresh = iter(checked)
     for raw in snap.team_files:
         if raw.path in skeletons:
             files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
             continue
         if raw.path in known:
-            source = known[raw.path]
+            source, found, assembled = _checked(known[raw.path])
+        elif isinstance(raw.content, bytes):
+            done = next(fresh)
+            assert done is not None  # parse_many gives every index once
+            source, found, assembled = done
         else:
-            source = next(parsed) if isinstance(raw.content, bytes) else raw.parse()
+            source, found, assembled = _checked(raw.parse())
         sources.append(source)
-        if source.ok:
-            findings.extend(schema.check("okrs", source.path, source.data))
-            files.append(assemble.team_file(source))
+        findings.extend(found)
+        if assembled is not None:
+            files.append(assembled)
     parsed.close()  # ends the worker process now rather than when the generator is freed
     org = snap.org
     model = Model(org, files, dict(org.periods) if org else {})
     return Loaded(snap.root, sources, model, build_graph(model), findings)
+
+
+# A file, its schema findings and its model.
+Checked = tuple[SourceFile, list[Finding], TeamFile | None]
+
+
+def _checked(source: SourceFile) -> Checked:
+    if not source.ok:
+        return source, [], None
+    return source, schema.check("okrs", source.path, source.data), assemble.team_file(source)
 
 
 def with_file(loaded: Loaded, path: str, text: str) -> Loaded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -37,24 +38,55 @@ def _report(run_line: RunLine, root: Path) -> object:
     return json.loads(run_line(args).stdout)
 
 
-def test_two_processes_match_one(
-    run_line: RunLine, mixed: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    alone = _report(run_line, mixed)
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes for any size, and every file a chunk of its own."""
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
-    pools: list[object] = []
-    real = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(parallel, "_CHUNK_BYTES", 1)
 
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        pools.append(args)
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", recorded)
-    together = _report(run_line, mixed)
-    assert pools, "the second process was used"
-    assert together == alone
-    codes = {d["code"] for d in alone["diagnostics"]}  # type: ignore[index]
+def _only(monkeypatch: pytest.MonkeyPatch, who: str) -> None:
+    """Let only the worker (or only this process) take chunks."""
+    real = parallel._take
+
+    def take(left: Any, last: bool) -> int | None:
+        return real(left, last) if last == (who == "this process") else None
+
+    monkeypatch.setattr(parallel, "_take", take)
+
+
+@pytest.mark.parametrize("who", ["the worker", "this process"])
+def test_two_processes_match_one(
+    run_line: RunLine, mixed: Path, monkeypatch: pytest.MonkeyPatch, split: None, who: str
+) -> None:
+    with monkeypatch.context() as alone:
+        alone.setattr(parallel, "PARALLEL_FROM_BYTES", 1 << 40)
+        expected = _report(run_line, mixed)
+    _only(monkeypatch, who)
+    unpacked: list[int] = []
+    real = parallel._unpack
+
+    def unpack(packed: bytes, items: list[parallel.Item]) -> list[parallel.SourceFile]:
+        unpacked.append(len(items))
+        return real(packed, items)
+
+    monkeypatch.setattr(parallel, "_unpack", unpack)
+    assert _report(run_line, mixed) == expected
+    files = len([p for p in (mixed / "okrs").rglob("*.yaml") if p.name != "org.yaml"])
+    assert sum(unpacked) == (files if who == "the worker" else 0)  # which process parsed them
+    codes = {d["code"] for d in expected["diagnostics"]}  # type: ignore[index]
     assert {"OKR001", "OKR002", "OKR110"} <= codes
+
+
+def test_a_worker_that_dies_leaves_its_files_to_this_process(
+    run_line: RunLine, mixed: Path, monkeypatch: pytest.MonkeyPatch, split: None
+) -> None:
+    with monkeypatch.context() as alone:
+        alone.setattr(parallel, "PARALLEL_FROM_BYTES", 1 << 40)
+        expected = _report(run_line, mixed)
+    _only(monkeypatch, "the worker")
+    monkeypatch.setattr(parallel, "_parse_packed", lambda items: os._exit(1))
+    assert _report(run_line, mixed) == expected
 
 
 def test_worker_results_round_trip(mixed: Path) -> None:

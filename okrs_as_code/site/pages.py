@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..graph import Graph
-from ..model import KeyResult, Kind, Objective, Organization
+from ..model import CheckIn, KeyResult, Kind, Objective, Organization
 from ..progress import clamp
 from ..refs import Target
 from ..status import KeyResultStatus, ObjectiveStatus, owners_of
@@ -170,6 +170,11 @@ def _key_result(
     context: Context, status: KeyResultStatus, last_changed: Change | None
 ) -> KeyResultView:
     kr = status.key_result
+    # Each check-in's date and value are written once, for its line and its chart point alike.
+    shown = [
+        (c, c.date.isoformat(), with_unit(number(c.value), kr.unit))
+        for c in sorted(kr.check_ins, key=_by_date)
+    ]
     return KeyResultView(
         ref=status.ref,
         id=kr.id,
@@ -186,15 +191,10 @@ def _key_result(
         last_check_in=status.last.date.isoformat() if status.last else None,
         description=markdown(kr.description),
         check_ins=[
-            CheckInView(
-                c.date.isoformat(),
-                with_unit(number(c.value), kr.unit),
-                number(c.confidence) if c.confidence is not None else None,
-                c.note,
-            )
-            for c in sorted(kr.check_ins, key=lambda c: c.date)
+            CheckInView(day, text, None if c.confidence is None else number(c.confidence), c.note)
+            for c, day, text in shown
         ],
-        chart=_chart(context, status),
+        chart=_chart(context, status, shown),
         aligned=[
             link_to(context, Target(c))
             for c in context.graph.children.get(status.objective.ref, [])
@@ -204,14 +204,19 @@ def _key_result(
     )
 
 
-def _chart(context: Context, status: KeyResultStatus) -> Markup:
-    kr = status.key_result
-    seen = sorted((c for c in kr.check_ins if c.date <= context.as_of), key=lambda c: c.date)
+def _by_date(check_in: CheckIn) -> dt.date:
+    return check_in.date
+
+
+def _chart(
+    context: Context, status: KeyResultStatus, shown: list[tuple[CheckIn, str, str]]
+) -> Markup:
+    kr, as_of = status.key_result, context.as_of
     points = [
-        svg.Point(c.date, c.value, f"{c.date}: {with_unit(number(c.value), kr.unit)}") for c in seen
+        svg.Point(c.date, c.value, f"{day}: {text}") for c, day, text in shown if c.date <= as_of
     ]
     period = context.graph.period(status.objective.period)
-    days = [p.date for p in points] or [context.as_of]
+    days = [p.date for p in points] or [as_of]
     start, end = (period.start, period.end) if period else (min(days), max(days))
     target, baseline = _levels(kr)
     return Markup(svg.chart(points, start, end, target, baseline, kr.title))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 WIDTH = 320
 HEIGHT = 120
 PAD_X = 36
 PAD_Y = 14
+_SPECIAL = re.compile("[&<>\"']")
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # a tuple: a chart of a busy key result makes hundreds
     date: dt.date
     value: float
     label: str  # what a reader sees for this check-in, such as "2026-11-16: 38 min"
@@ -36,10 +38,29 @@ class Scale:
         span = (self.high - self.low) or 1.0
         return HEIGHT - PAD_Y - (value - self.low) / span * (HEIGHT - 2 * PAD_Y)
 
+    # x and y for every point at once, with the same arithmetic: a chart has hundreds.
+    def xs(self, points: list[Point]) -> list[float]:
+        first, span = self.first, (self.last - self.first).days or 1
+        return [PAD_X + (p.date - first).days / span * (WIDTH - 2 * PAD_X) for p in points]
+
+    def ys(self, points: list[Point]) -> list[float]:
+        low, span = self.low, (self.high - self.low) or 1.0
+        return [HEIGHT - PAD_Y - (p.value - low) / span * (HEIGHT - 2 * PAD_Y) for p in points]
+
 
 def _num(value: float) -> str:
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
+
+
+def _nums(values: list[float]) -> list[str]:
+    return ["0.0" if (text := f"{v:.1f}") == "-0.0" else text for v in values]
+
+
+def _labels(points: list[Point]) -> list[str]:
+    labels = [p.label for p in points]
+    # Labels are dates and numbers, so one look at them all usually shows nothing to escape.
+    return [escape(label) for label in labels] if _SPECIAL.search("".join(labels)) else labels
 
 
 def _short(value: float) -> str:
@@ -93,11 +114,15 @@ def chart(
     if target is not None:
         parts.append(_level(scale, target, "target"))
     # Each point's coordinates are formatted once, for the line and its dot alike.
-    xy = [(_num(scale.x(p.date)), _num(scale.y(p.value))) for p in points]
-    parts.append('<polyline class="line" points="' + " ".join(f"{x},{y}" for x, y in xy) + '"/>')
+    xs, ys = _nums(scale.xs(points)), _nums(scale.ys(points))
+    parts.append('<polyline class="line" points="')
+    parts.append(" ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)]))
+    parts.append('"/>')
     parts.extend(
-        f'<circle class="dot" cx="{x}" cy="{y}" r="3"><title>{escape(p.label)}</title></circle>'
-        for (x, y), p in zip(xy, points, strict=True)
+        [
+            f'<circle class="dot" cx="{x}" cy="{y}" r="3"><title>{label}</title></circle>'
+            for x, y, label in zip(xs, ys, _labels(points), strict=True)
+        ]
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -10,6 +10,7 @@ rendered in this process, with the same bytes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -92,7 +93,7 @@ def write_pages(
         _FORKED = job
         try:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            with ProcessPoolExecutor(2, context, initializer=gc.disable) as pool:
                 futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
                 meanwhile()
                 for done in as_completed(futures):

@@ -14,12 +14,13 @@ import contextlib
 import marshal
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
-from typing import Any
+from typing import Any, TypeVar
 
 from .diagnostics import Finding, Where
 from .loader import SourceFile, parse_bytes
@@ -31,6 +32,7 @@ PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _CHUNK_BYTES = 1024 * 1024
 
 Item = tuple[str, bytes]  # a file's path and bytes
+T = TypeVar("T")
 
 
 def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, None]:
@@ -114,6 +116,56 @@ def _chunks(items: list[Item]) -> list[range]:
     if start < len(items):
         chunks.append(range(start, len(items)))
     return chunks
+
+
+@contextlib.contextmanager
+def beside(work: Callable[[], T], worth_it: bool = True) -> Iterator[Callable[[], T]]:
+    """``work`` done in a forked process while the body of the ``with`` runs in this one; the
+    body asks for its result (pickled back) when it needs it, and the end of the body waits.
+
+    When it is not ``worth_it``, or where fork is not available, the work is simply done
+    first. Should the process fail, the work is done again here, so that its error is raised
+    as usual.
+    """
+    if not worth_it or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+        value = work()
+        yield lambda: value
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send, args=(work, sender), daemon=True)
+    process.start()
+    sender.close()
+    got: list[T] = []
+
+    def result() -> T:
+        if not got:
+            try:
+                packed = receiver.recv_bytes()
+            except EOFError:
+                packed = b""
+            process.join()
+            got.append(pickle.loads(packed) if packed else work())
+        return got[0]
+
+    try:
+        yield result
+    except BaseException:
+        process.kill()
+        process.join()
+        raise
+    result()
+    receiver.close()
+
+
+def _send(work: Callable[[], Any], sender: Connection) -> None:
+    # os._exit: no traceback printed from the child (the parent does the work again and raises
+    # its error), and no output buffers inherited from the parent flushed a second time.
+    try:
+        sender.send_bytes(pickle.dumps(work()))
+    except BaseException:
+        os._exit(1)
+    os._exit(0)
 
 
 @contextlib.contextmanager

@@ -9,12 +9,10 @@ report to a ``Tracker``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
+import functools
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,14 +23,17 @@ from .. import __version__, gitutil, snapshot, timeline
 from ..cache import Cache
 from ..diagnostics import Diagnostic
 from ..export import statuses, to_json
+from ..nogc import without_gc
+from ..parallel import beside
 from ..resources import shipped_dir
+from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
 from ..validate import Loaded, load_whole
 from ..validate import outcome as checked
 from . import manifest
 from .collect import Collector
 from .views import SiteView
-from .write import alongside, remove_stale, write_file, write_pages
+from .write import parallel, remove_stale, write_file, write_pages
 
 USER_TEMPLATES = "site_templates"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -102,7 +103,9 @@ def build(
     common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
     digests = {raw.path: raw.digest for raw in snap.files}
     plan = Build(root, out, as_of, loaded, common, digests, cache)
-    with _frozen_heap():
+    # Working out the views builds millions of objects and no cycles: the collector would only
+    # rescan them, and in forked workers touch, and so copy, every page of memory holding them.
+    with without_gc():
         summary, written = _check_and_write(plan, len(snap.files), strict, tracker)
     if cache is not None and written is not None:
         counts = {"files": summary.files, "notices": summary.notices}
@@ -116,27 +119,19 @@ def _check_and_write(
 ) -> tuple[Summary, manifest.Written | None]:
     """Validate, then write the site unless ``strict`` and there are errors."""
     history = timeline.read(plan.root, plan.cache)  # the history rules and "last changed"
-    outcome = checked(plan.loaded, plan.as_of, None, files, history)
+    check = functools.partial(checked, plan.loaded, plan.as_of, None, files, history)
+    big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
+    with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:
+        known = statuses(plan.loaded, plan.as_of)  # once for the pages and okrs.json alike
+        outcome = checking()
     summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     summary.notices = outcome.notices
     if strict and outcome.errors:
         return summary, None
     found = history if isinstance(history, timeline.Timeline) else None
-    written = _write(plan, found, outcome.diagnostics, tracker)
+    written = _write(plan, found, known, outcome.diagnostics, tracker)
     summary.written, summary.files = True, len(written.files)
     return summary, written
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    # The loaded organisation is millions of objects that live until the end: unfrozen, every
-    # full garbage collection while the views are built rescans them all (seconds on L), and
-    # in forked workers it would touch, and so copy, every page of memory holding them.
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 @dataclass
@@ -154,17 +149,20 @@ class Build:
 
 
 def _write(
-    plan: Build, found: timeline.Timeline | None, diagnostics: list[Diagnostic], tracker: Tracker
+    plan: Build,
+    found: timeline.Timeline | None,
+    known: list[ObjectiveStatus],
+    diagnostics: list[Diagnostic],
+    tracker: Tracker,
 ) -> manifest.Written:
     """Write every file of the site."""
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
-    known = statuses(loaded, as_of)  # computed once for the pages and okrs.json alike
 
     def write_json() -> None:
         write_file(out / "okrs.json", to_json(loaded, as_of, known, compact=True).encode("utf-8"))
 
     # okrs.json needs no view: it is written on the other core while the views are built.
-    with alongside(write_json, len(known)):
+    with beside(write_json, worth_it=parallel(len(known))):
         site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
         static = static_files(plan.root / USER_TEMPLATES / "static")
 

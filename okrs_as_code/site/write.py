@@ -9,12 +9,11 @@ rendered in this process, with the same bytes.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +83,7 @@ def write_pages(
     job = _Job(templates, site, [page for page in every if page[0] not in skip], out)
     chunks = [range(i, min(i + _CHUNK, len(job.pages))) for i in range(0, len(job.pages), _CHUNK)]
     tracker.start("Writing pages", len(job.pages))
-    if not _parallel(len(job.pages)):
+    if not parallel(len(job.pages)):
         meanwhile()
         for chunk in chunks:
             _write_chunk(job, chunk)
@@ -105,38 +104,8 @@ def write_pages(
     return [path for path, _, _ in every]
 
 
-@contextlib.contextmanager
-def alongside(work: Callable[[], None], pages: int) -> Iterator[None]:
-    """Do ``work`` in a forked process while the body of the ``with`` runs in this one.
-
-    On a small site, or where fork is not available, it is simply done first. Should the
-    process fail, the work is done again here, so that its error is raised as usual.
-    """
-    if not _parallel(pages):
-        work()
-        yield
-        return
-    process = multiprocessing.get_context("fork").Process(target=_quietly, args=(work,))
-    process.start()
-    try:
-        yield
-    finally:
-        process.join()
-    if process.exitcode != 0:
-        work()
-
-
-def _quietly(work: Callable[[], None]) -> None:
-    # os._exit: no traceback printed from the child, and no output buffers inherited from
-    # this process flushed a second time.
-    try:
-        work()
-    except BaseException:
-        os._exit(1)
-    os._exit(0)
-
-
-def _parallel(pages: int) -> bool:
+def parallel(pages: int) -> bool:
+    """Whether a site of this many pages is worth working on with other processes."""
     return pages >= PARALLEL_FROM_PAGES and (os.cpu_count() or 1) >= 2 and sys.platform == "linux"
 
 
@@ -162,6 +131,9 @@ def write_file(target: Path, content: bytes) -> None:
 def remove_stale(out: Path, kept: set[str]) -> None:
     """Remove the pages of an earlier build that this one no longer has."""
     for folder in PAGE_FOLDERS:
-        for old in sorted((out / folder).rglob("*.html")) if (out / folder).is_dir() else []:
-            if old.relative_to(out).as_posix() not in kept:
-                old.unlink()
+        # os.walk rather than Path.rglob: a large site has tens of thousands of pages.
+        for directory, _, names in sorted(os.walk(out / folder)):
+            relative = Path(directory).relative_to(out).as_posix()
+            for name in sorted(names):
+                if name.endswith(".html") and f"{relative}/{name}" not in kept:
+                    os.remove(os.path.join(directory, name))

@@ -22,7 +22,7 @@ from ..graph import Graph
 from ..snapshot import Snapshot
 from ..validate import Loaded
 from .views import SiteView
-from .write import PAGE_FOLDERS
+from .write import page_paths
 
 
 @dataclass
@@ -97,8 +97,7 @@ def unchanged(cache: Cache, out: Path, site_key: str) -> dict[str, Any] | None:
         return None
     if any(_stamp(out / relative) != stamp for relative, stamp in files.items()):
         return None
-    pages = {p.relative_to(out).as_posix() for f in PAGE_FOLDERS for p in (out / f).rglob("*.html")}
-    if not pages <= files.keys():
+    if not set(page_paths(out)) <= files.keys():
         return None
     summary = manifest.get("summary")
     return summary if isinstance(summary, dict) else None

@@ -130,10 +130,17 @@ def write_file(target: Path, content: bytes) -> None:
 
 def remove_stale(out: Path, kept: set[str]) -> None:
     """Remove the pages of an earlier build that this one no longer has."""
+    for page in page_paths(out):
+        if page not in kept:
+            (out / page).unlink()
+
+
+def page_paths(out: Path) -> list[str]:
+    """The pages in the output folder's page folders, relative to it."""
+    found: list[str] = []
     for folder in PAGE_FOLDERS:
         # os.walk rather than Path.rglob: a large site has tens of thousands of pages.
         for directory, _, names in sorted(os.walk(out / folder)):
             relative = Path(directory).relative_to(out).as_posix()
-            for name in sorted(names):
-                if name.endswith(".html") and f"{relative}/{name}" not in kept:
-                    os.remove(os.path.join(directory, name))
+            found.extend(f"{relative}/{name}" for name in sorted(names) if name.endswith(".html"))
+    return found

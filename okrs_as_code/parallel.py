@@ -1,11 +1,14 @@
-"""Parsing many files on every core: a large organisation's YAML is parsed by two processes.
+"""Work on both cores: parsing many files in two processes, and other work beside this one.
 
-The parser holds the interpreter for the whole of a file, so threads would not help; a worker
-process parses chunks of the files and hands back their data through marshal, the fastest way
-to move plain data between Python processes. It takes chunks from the front while this process
-takes them from the back (a chunk the worker has not started is taken back), so both finish
+The parser holds the interpreter for the whole of a file, so threads would not help; a forked
+worker process parses chunks of the files and hands back their data through marshal, the
+fastest way to move plain data between Python processes. The worker takes chunks from the
+front and this process from the back, each the next one nobody has taken, so both finish
 together however the work divides: this process also assembles every file, its own and the
 worker's, as each comes. Files therefore come back out of order, each with its index.
+
+``beside`` does one piece of work (the site's rules, its ``okrs.json``, half of the history's
+versions) in a forked process while this one goes on, and hands back its result.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from typing import Any, TypeVar
@@ -166,16 +168,6 @@ def _send(work: Callable[[], Any], sender: Connection) -> None:
     except BaseException:
         os._exit(1)
     os._exit(0)
-
-
-@contextlib.contextmanager
-def other_process(work: Callable[[], bytes]) -> Iterator[Callable[[], bytes]]:
-    """``work`` started in a second process; the caller works meanwhile, then asks for its
-    result (plain data packed with marshal, the fastest way between Python processes)."""
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(work)
-        yield future.result
 
 
 def _parse_packed(items: list[tuple[str, bytes]]) -> bytes:

@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import gitutil, yamlsafe
 from .loader import parse_tree
-from .parallel import other_process
+from .parallel import beside
 from .tracker import SILENT, Tracker
 
 Slots = dict[int, str]  # line (0-based) of a one-line check-in -> the text before its "{"
@@ -78,7 +78,7 @@ def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -
     else:
         mine, theirs = _halves(wanted)
         their_known = {blob: known[blob] for _, blob in theirs if blob in known}
-        with other_process(functools.partial(_learn_packed, root, theirs, their_known)) as result:
+        with beside(functools.partial(_learn_packed, root, theirs, their_known)) as result:
             learned = _learn(root, mine, known, tracker)
             found = marshal.loads(result())
         learned.update(found if found is not None else _learn(root, theirs, known, SILENT))

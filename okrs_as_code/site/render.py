@@ -50,7 +50,7 @@ _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'?%/()+=!-])*(?<! )\n?")
 def to_html(text: str) -> str:
     """CommonMark as safe HTML, as the site renders descriptions."""
     if _PLAIN.fullmatch(text):
-        return f"<p>{text.rstrip(chr(10))}</p>\n"
+        return "<p>" + text.removesuffix("\n") + "</p>\n"
     return _MD.render(text)
 
 

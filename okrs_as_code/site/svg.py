@@ -30,27 +30,14 @@ class Scale:
     low: float
     high: float
 
-    def x(self, day: dt.date) -> float:
-        span = (self.last - self.first).days or 1
-        return PAD_X + (day - self.first).days / span * (WIDTH - 2 * PAD_X)
-
-    def y(self, value: float) -> float:
-        span = (self.high - self.low) or 1.0
-        return HEIGHT - PAD_Y - (value - self.low) / span * (HEIGHT - 2 * PAD_Y)
-
-    # x and y for every point at once, with the same arithmetic: a chart has hundreds.
-    def xs(self, points: list[Point]) -> list[float]:
+    # Many at once: a chart has hundreds of points.
+    def xs(self, days: list[dt.date]) -> list[float]:
         first, span = self.first, (self.last - self.first).days or 1
-        return [PAD_X + (p.date - first).days / span * (WIDTH - 2 * PAD_X) for p in points]
+        return [PAD_X + (day - first).days / span * (WIDTH - 2 * PAD_X) for day in days]
 
-    def ys(self, points: list[Point]) -> list[float]:
+    def ys(self, values: list[float]) -> list[float]:
         low, span = self.low, (self.high - self.low) or 1.0
-        return [HEIGHT - PAD_Y - (p.value - low) / span * (HEIGHT - 2 * PAD_Y) for p in points]
-
-
-def _num(value: float) -> str:
-    text = f"{value:.1f}"
-    return "0.0" if text == "-0.0" else text
+        return [HEIGHT - PAD_Y - (v - low) / span * (HEIGHT - 2 * PAD_Y) for v in values]
 
 
 def _nums(values: list[float]) -> list[str]:
@@ -114,7 +101,8 @@ def chart(
     if target is not None:
         parts.append(_level(scale, target, "target"))
     # Each point's coordinates are formatted once, for the line and its dot alike.
-    xs, ys = _nums(scale.xs(points)), _nums(scale.ys(points))
+    xs = _nums(scale.xs([p.date for p in points]))
+    ys = _nums(scale.ys([p.value for p in points]))
     parts.append('<polyline class="line" points="')
     parts.append(" ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)]))
     parts.append('"/>')
@@ -129,7 +117,7 @@ def chart(
 
 
 def _level(scale: Scale, value: float, kind: str) -> str:
-    y = _num(scale.y(value))
+    (y,) = _nums(scale.ys([value]))
     text = escape(f"{kind} {_short(value)}")
     return (
         f'<line class="{kind}" x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{y}" y2="{y}"/>'

@@ -156,15 +156,31 @@ def log(root: Path, folder: str | list[str], rev: str = "HEAD") -> list[Commit]:
     """
     base = prefix(root)
     paths = [folder] if isinstance(folder, str) else folder
+    # git limits a log to a path by comparing each commit's tree with its parent's at that
+    # path, then compares them again for the listing. In a repository that is mostly that
+    # folder, listing every commit's changes and keeping the folder's is half the work; where
+    # other files are most of it, their changes would be most of the work, so the path limits.
+    within = base + folder if isinstance(folder, str) and _mostly(root, rev, base + folder) else ""
     ranges = _halves(root, rev)
     with ThreadPoolExecutor(max_workers=len(ranges)) as pool:  # git works, Python waits
-        outputs = list(pool.map(lambda part: _raw_log(root, part, paths), ranges))
-    return [
-        _commit(record, base)
-        for output in outputs
-        for record in output.split(b"\x01")
-        if record.strip()
-    ]
+        outputs = list(pool.map(lambda part: _raw_log(root, part, paths, within), ranges))
+    found = (
+        _commit(record, base, within) for output in outputs for record in output.split(b"\x01")
+    )
+    return [commit for commit in found if commit is not None]
+
+
+# At least this share of the files lie in the folder for its log to list every commit.
+_MOSTLY = 0.9
+
+
+def _mostly(root: Path, rev: str, folder: str) -> bool:
+    """Whether most of the files at ``rev`` (the end of a range) lie in ``folder`` (from the
+    top of the work tree)."""
+    names = git_bytes(root, "ls-tree", "-r", "-z", "--full-tree", "--name-only", "--end-of-options",
+                      rev.rpartition("..")[2]).split(b"\0")[:-1]  # fmt: skip
+    inside = sum(name.startswith(folder.encode()) for name in names)
+    return bool(names) and inside >= _MOSTLY * len(names)
 
 
 def _halves(root: Path, rev: str) -> list[str]:
@@ -178,7 +194,11 @@ def _halves(root: Path, rev: str) -> list[str]:
     return [middle, f"{middle}..{line[0]}"]
 
 
-def _raw_log(root: Path, rev: str, paths: list[str]) -> bytes:
+def _raw_log(root: Path, rev: str, paths: list[str], within: str) -> bytes:
+    """The commits of ``rev`` with their changes: those in ``paths``, or with ``within``
+    every commit with its changes inside that folder (from the top), relative to it."""
+    limit = [f"--relative={within}", "--end-of-options", rev] if within else \
+        ["--end-of-options", rev, "--", *paths]  # fmt: skip
     return git_bytes(
         root,
         "log",
@@ -190,23 +210,29 @@ def _raw_log(root: Path, rev: str, paths: list[str]) -> bytes:
         "--raw",
         "-z",
         "--format=%x01%H%x00%h%x00%an%x00%ae%x00%aI%x00%s",
-        "--end-of-options",
-        rev,
-        "--",
-        *paths,
+        *limit,
     )
 
 
-def _commit(record: bytes, base: str) -> Commit:
+def _commit(record: bytes, base: str, within: str) -> Commit | None:
+    """A commit of :func:`_raw_log`'s output, its paths relative to ``root``; None for none,
+    or for a commit that changed nothing inside ``within``."""
+    if not record.strip():
+        return None
     fields = record.decode("utf-8", "surrogateescape").split("\0")
     full, short, author, email, date, subject = fields[:6]
     rest = [field.lstrip("\n") for field in fields[6:]]
     changes: dict[str, str | None] = {}
+    inside = within.removeprefix(base)  # the folder, relative to root
     for meta, path in zip(rest[0::2], rest[1::2], strict=False):
         if not meta.startswith(":"):
             continue
         new = meta.split()[3]
-        changes[path.removeprefix(base)] = None if new == _ZERO else new
+        changes[inside + path if within else path.removeprefix(base)] = (
+            None if new == _ZERO else new
+        )
+    if within and not changes:
+        return None
     return Commit(full, short[:7], author, email, date, subject, changes)
 
 

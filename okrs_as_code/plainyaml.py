@@ -78,15 +78,21 @@ _NOT_PLAIN = re.compile(r": |:\Z| #|[\[\]{}]")
 _BLOCK_HEADERS = ("|", "|-", ">", ">-")
 _KNOWN_LIMIT = 100_000  # plain scalars remembered across files: dates and numbers repeat
 
+Flows = dict[int, tuple[int, str]]
+
 
 _known: dict[str, Any] = {}
 
 
-def read(text: str) -> dict[str, Any]:
-    """The data of a document whose root is a block mapping, or :class:`Declined`."""
+def read(text: str, flows: Flows | None = None) -> dict[str, Any]:
+    """The data of a document whose root is a block mapping, or :class:`Declined`.
+
+    ``flows``, when given, learns where each block sequence item written as a one-line flow
+    mapping is: by the mapping's ``id``, its line (0-based) and the text before its ``{``.
+    """
     if _UNUSUAL.search(text):
         raise Declined("unusual character")
-    return _Reader(text).document()
+    return _Reader(text, flows).document()
 
 
 def _plain(text: str) -> Any:
@@ -184,8 +190,9 @@ class _Reader:
     """Recursive descent over the lines that hold content (blank and comment lines are left
     out first); each method returns its value and the index of the next line."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, flows: Flows | None = None) -> None:
         self.text = text
+        self.flows = flows
         every: list[tuple[str, str, str, str]] = _LINE.findall(text)
         self.numbers = [
             number
@@ -240,13 +247,16 @@ class _Reader:
         items: list[Any] = []
         lines, count = self.lines, self.count
         while True:
-            _, dash, key, rest = lines[index]
+            indent, dash, key, rest = lines[index]
             if key:
                 item, index = self.mapping(index, column + len(dash), key, rest)
             elif not rest or rest[0] in "#|>":
                 raise Declined("sequence item")
             else:
-                item, index = self.value(index, column, rest)
+                item, end = self.value(index, column, rest)
+                if self.flows is not None and rest[0] == "{":
+                    self.flows[id(item)] = (self.numbers[index], indent + dash)
+                index = end
             items.append(item)
             if index >= count:
                 return items, index

@@ -6,30 +6,37 @@ each a one-line flow mapping right after a check-in written the same way (the sa
 and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
 alone are checked (against a strict pattern, or else by the parser, together), which proves
 they read as check-ins and that the version parses as its predecessor did. Every other version
-is parsed in full. A version is named by its blob
-hash, which is its content's hash, so what is learned of it can be kept and never goes stale.
+is parsed in full (by the one-pass reader of the common shape where it can, which says where
+each check-in line is, else by libyaml's node tree). A version is named by its blob hash, which
+is its content's hash, so what is learned of it can be kept and never goes stale.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import marshal
+import operator
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import gitutil, yamlsafe
+from . import gitutil, plainyaml, yamlsafe
 from .loader import parse_tree
 from .parallel import beside
 from .tracker import SILENT, Tracker
 
-Slots = dict[int, str]  # line (0-based) of a one-line check-in -> the text before its "{"
+# By line: the text before the "{" of a check-in written as a one-line flow mapping, else None;
+# empty when the file has no such line.
+Slots = list[str | None]
 
 # Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
 # the line; a line holding one is never taken on trust.
@@ -53,7 +60,7 @@ class Version:
 
     facts: Any
     lines: list[str] = field(default_factory=list)
-    slots: Slots = field(default_factory=dict)
+    slots: Slots = field(default_factory=list)
 
 
 Wanted = list[tuple[str, str | None]]  # (path, blob; None: the commit deleted the file)
@@ -135,6 +142,9 @@ def read(path: str, raw: bytes, before: Version | None) -> Version:
         derived = _derived(raw, before)
         if derived is not None:
             return derived
+    fast = _read_plain(raw)
+    if fast is not None:
+        return fast
     source, tree = parse_tree(path, raw)
     if not source.ok or source.text is None:
         return Version(None)
@@ -144,6 +154,38 @@ def read(path: str, raw: bytes, before: Version | None) -> Version:
         return Version(facts)  # aliases are bounded by expanded size; odd breaks shift lines
     lines = text.split("\n")
     return Version(facts, lines, _slots(tree, lines))
+
+
+def _read_plain(raw: bytes) -> Version | None:
+    """The version as the one-pass reader of the common shape reads it (the same data as the
+    full parser), with its check-ins' lines; None when that reader declines it."""
+    try:
+        text = raw.decode("utf-8-sig")
+        flows: plainyaml.Flows = {}
+        data = plainyaml.read(text, flows)
+    except Exception:  # UTF-16 or invalid UTF-8, Declined, or a fault: the full parser reads it
+        return None
+    if "*" in text:
+        return Version(without_check_ins(data))
+    lines = text.split("\n")
+    slots: Slots = [None] * len(lines)
+    for item in _check_ins(data):
+        line, dash = flows.get(id(item), (0, ""))
+        if _DASH.fullmatch(dash):
+            slots[line] = dash
+    return Version(without_check_ins(data), lines, slots if any(slots) else [])
+
+
+def _check_ins(data: Any) -> Iterator[Any]:
+    """Every item of the check-in lists of the key results of the objectives in ``data``."""
+    for objective in _listed(data, "objectives"):
+        for kr in _listed(objective, "key_results"):
+            yield from _listed(kr, "check_ins")
+
+
+def _listed(data: Any, key: str) -> list[Any]:
+    found = data.get(key) if isinstance(data, dict) else None
+    return found if isinstance(found, list) else []
 
 
 def without_check_ins(data: Any) -> Any:
@@ -177,23 +219,33 @@ def _derived(raw: bytes, before: Version) -> Version | None:
     old, old_slots = before.lines, before.slots
     if len(lines) <= len(old):
         return None
-    slots: Slots = {}
+    slots: Slots = []
     added: list[str] = []
-    matched = 0
-    dash: str | None = None  # the dash of the check-in the line before was, if it was one
-    for number, line in enumerate(lines):
-        if matched < len(old) and line == old[matched]:
-            dash = old_slots.get(matched)
-            matched += 1
-        elif dash is None or not line.startswith(dash + "{") or not _FAR_REACHING.isdisjoint(line):
+    at = was = 0  # the next line of this version and of the one before
+    while True:
+        same = _same(lines, at, old, was)
+        slots += old_slots[was : was + same]
+        at, was = at + same, was + same
+        if at == len(lines):
+            break
+        # Not the next line of the version before: a check-in after a check-in, or no match.
+        line, dash = lines[at], slots[-1] if slots else None
+        if dash is None or not line.startswith(dash + "{") or not _FAR_REACHING.isdisjoint(line):
             return None
-        else:
-            added.append("- " + line[len(dash) :])
-        if dash is not None:
-            slots[number] = dash
-    if matched < len(old) or not _one_line_mappings(added):
+        added.append("- " + line[len(dash) :])
+        slots.append(dash)
+        at += 1
+    if was < len(old) or not _one_line_mappings(added):
         return None
     return Version(before.facts, lines, slots)
+
+
+def _same(lines: list[str], at: int, old: list[str], was: int) -> int:
+    """How many lines from ``lines[at]`` on are those from ``old[was]`` on, compared in C: a
+    version is mostly the lines of the one before."""
+    most = min(len(lines) - at, len(old) - was)
+    differ = map(operator.ne, islice(lines, at, at + most), islice(old, was, was + most))
+    return next(compress(itertools.count(), differ), most)
 
 
 def _breaks(text: str) -> bool:
@@ -230,7 +282,7 @@ def _plain_check_in(line: str) -> bool:
 
 def _slots(root: Node | None, lines: list[str]) -> Slots:
     """The lines that hold one check-in each, written as a one-line flow mapping."""
-    slots: Slots = {}
+    slots: Slots = [None] * len(lines)
     for objective in _items(_value(root, "objectives")):
         for kr in _items(_value(objective, "key_results")):
             check_ins = _value(kr, "check_ins")
@@ -245,7 +297,7 @@ def _slots(root: Node | None, lines: list[str]) -> Slots:
                 dash = lines[start.line][: start.column]
                 if _DASH.fullmatch(dash):
                     slots[start.line] = dash
-    return slots
+    return slots if any(slots) else []
 
 
 def _value(node: Node | None, key: str) -> Node | None:

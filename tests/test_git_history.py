@@ -11,7 +11,7 @@ import pytest
 from okrs_as_code import gitutil
 
 from .conftest import RunLine
-from .gitrepo import MAYA, SAM, commit, edit, git, start, write
+from .gitrepo import COMPANY, MARKETING, MAYA, ORG, SAM, commit, edit, git, start, write
 
 
 @pytest.fixture
@@ -124,6 +124,37 @@ def test_a_long_history_is_listed_in_two_halves_the_same(
     whole = gitutil.log(repo, "okrs/")
     monkeypatch.setattr(gitutil, "SPLIT_FROM_COMMITS", 2)
     assert gitutil.log(repo, "okrs/") == whole and len(whole) == 4
+
+
+def test_other_files_are_left_out_however_the_log_is_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_line: RunLine
+) -> None:
+    """OKRs in a folder of a larger repository, whose other files are most of it: commits
+    that changed only other files are not listed, and a commit that changed both lists its
+    OKR files only, whether git limits the log to the folder or lists every commit."""
+    repo = tmp_path / "monorepo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    code: dict[str, str | None] = {f"src/module{i}.py": f"x = {i}\n" for i in range(40)}
+    commit(repo, code, "Code", "2026-09-30T09:00:00+00:00", MAYA)
+    okrs = {"org.yaml": ORG, "2026-Q4/company.yaml": COMPANY, "2026-Q4/marketing.yaml": MARKETING}
+    plans: dict[str, str | None] = {f"planning/okrs/{k}": text for k, text in okrs.items()}
+    commit(repo, plans, "Plans", "2026-10-01T09:00:00+00:00", MAYA)
+    root = repo / "planning"
+    marketing = "okrs/2026-Q4/marketing.yaml"
+    raised: dict[str, str | None] = {
+        "src/module1.py": "x = 100\n",
+        f"planning/{marketing}": edit(root, marketing, "300 qualified", "350 qualified"),
+    }
+    commit(repo, raised, "Raise the bar", "2026-10-08T10:00:00+00:00", SAM)
+    commit(repo, {"src/module2.py": "x = 200\n"}, "More code", "2026-10-09T10:00:00+00:00", SAM)
+    listed = gitutil.log(root, "okrs/")
+    assert [c.subject for c in listed] == ["Plans", "Raise the bar"]
+    assert list(listed[1].changes) == [marketing]
+    monkeypatch.setattr(gitutil, "_MOSTLY", 0.0)  # as though the OKRs were most of it
+    assert gitutil.log(root, "okrs/") == listed
+    result = run_line(["history", "marketing/agency-demand#leads", "--root", str(root)], expect=0)
+    assert "Raise the bar" in result.stdout and "More code" not in result.stdout
 
 
 def test_history_of_a_key_result_as_json(

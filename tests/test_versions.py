@@ -101,3 +101,22 @@ def test_other_line_breaks_are_parsed_in_full() -> None:
 def test_an_unreadable_version_commits_to_nothing() -> None:
     version = versions.read(PATH, b"team: [unclosed", None)
     assert version.facts is None
+
+
+FIRST_VERSIONS = [
+    PRODUCT,
+    *(_after(SIGNUPS, added) for added in ADDED_CHECK_INS + BROKEN_OR_FAR_REACHING),
+    PRODUCT.replace("check_ins:\n          - {date: 2026-11-18, value: 0.5}", "check_ins: []"),
+    PRODUCT.replace("    title: Launch features that creatives love\n", "    title: |\n      L\n"),
+    PRODUCT.replace("          - {date: 2026-11-18, value: 200}", '          - {note: "a * b"}'),
+]
+
+
+@pytest.mark.parametrize("text", FIRST_VERSIONS)
+def test_a_first_version_reads_the_same_by_either_reader(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-pass reader finds the same data and check-in lines as the full parser's tree."""
+    fast = versions.read(PATH, text.encode("utf-8"), None)
+    monkeypatch.setattr(versions, "_read_plain", lambda raw: None)
+    assert fast == versions.read(PATH, text.encode("utf-8"), None)

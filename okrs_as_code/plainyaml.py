@@ -20,7 +20,7 @@ import bisect
 import json
 import math
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Declined", "read"]
 
@@ -78,21 +78,49 @@ _NOT_PLAIN = re.compile(r": |:\Z| #|[\[\]{}]")
 _BLOCK_HEADERS = ("|", "|-", ">", ">-")
 _KNOWN_LIMIT = 100_000  # plain scalars remembered across files: dates and numbers repeat
 
-Flows = dict[int, tuple[int, str]]
+Mark = tuple[int, int]  # line and column, 0-based
+# By the id of a block mapping, {key: (key's mark, value's mark)}; of a block sequence, its
+# items' marks; of a flow collection, a Flow.
+Marks = dict[int, Any]
+
+
+class Flow(NamedTuple):
+    """A one-line flow collection: its line, the column its ``rest`` of the line starts at,
+    and where in ``rest`` it ends."""
+
+    line: int
+    start: int
+    rest: str
+    end: int
+
+
+def flow_marks(flow: Flow, value: Any) -> Any:
+    """The marks of a flow collection's keys and values, or of its items, as of a block
+    collection; None for a mapping whose values include sequences (not placed here)."""
+    line, start, rest, end = flow
+    if isinstance(value, list):
+        return [(line, start + _scalar_start(m, 1)) for m in _FLOW_ITEM.finditer(rest, 1, end)]
+    if not _FLOW_MAPPING.match(rest):
+        return None
+    return {
+        m.group(1): ((line, start + m.start(1)), (line, start + _scalar_start(m, 2)))
+        for m in _FLOW_PAIR.finditer(rest, 1, end)
+    }
 
 
 _known: dict[str, Any] = {}
 
 
-def read(text: str, flows: Flows | None = None) -> dict[str, Any]:
+def read(text: str, marks: Marks | None = None) -> dict[str, Any]:
     """The data of a document whose root is a block mapping, or :class:`Declined`.
 
-    ``flows``, when given, learns where each block sequence item written as a one-line flow
-    mapping is: by the mapping's ``id``, its line (0-based) and the text before its ``{``.
+    ``marks``, when given, learns where each value starts, as libyaml's node for it would: by
+    the ``id`` of each mapping, its keys' and values' (line, column), both 0-based, and of each
+    sequence, its items'. A mapping of a flow that holds sequences is left out.
     """
     if _UNUSUAL.search(text):
         raise Declined("unusual character")
-    return _Reader(text, flows).document()
+    return _Reader(text, marks).document()
 
 
 def _plain(text: str) -> Any:
@@ -176,6 +204,15 @@ def _flow_mapping_with_lists(rest: str) -> tuple[dict[str, Any], int]:
             return mapping, position
 
 
+def _scalar_start(found: re.Match[str], group: int) -> int:
+    """Where the scalar of a :data:`_FLOW_SCALAR` match starts whose first group is
+    ``group``: at its opening quote, or its first character."""
+    double, single, plain = group, group + 1, group + 2
+    if found.start(plain) >= 0:
+        return found.start(plain)
+    return (found.start(double) if found.start(double) >= 0 else found.start(single)) - 1
+
+
 def _flow_scalar(double: str, single: str, plain: str) -> Any:
     """One scalar of a flow collection, from the groups of :data:`_FLOW_SCALAR` (an empty
     group is one that did not take part: a plain scalar is never empty)."""
@@ -190,9 +227,10 @@ class _Reader:
     """Recursive descent over the lines that hold content (blank and comment lines are left
     out first); each method returns its value and the index of the next line."""
 
-    def __init__(self, text: str, flows: Flows | None = None) -> None:
+    def __init__(self, text: str, marks: Marks | None = None) -> None:
         self.text = text
-        self.flows = flows
+        self.marks = marks
+        self.texts = text.split("\n") if marks is not None else []
         every: list[tuple[str, str, str, str]] = _LINE.findall(text)
         self.numbers = [
             number
@@ -229,6 +267,8 @@ class _Reader:
                 raise Declined("key")
             if key in pairs:
                 raise Declined("duplicate key")
+            if self.marks is not None:
+                self.mark_pair(pairs, key, index, column, rest)
             if not rest or rest[0] == "#":
                 pairs[key], index = self.below(index + 1, column)
             else:
@@ -247,16 +287,16 @@ class _Reader:
         items: list[Any] = []
         lines, count = self.lines, self.count
         while True:
-            indent, dash, key, rest = lines[index]
+            _, dash, key, rest = lines[index]
+            if self.marks is not None:
+                start = column + len(dash) if key else self.column_of(index, rest)
+                self.marks.setdefault(id(items), []).append((self.numbers[index], start))
             if key:
                 item, index = self.mapping(index, column + len(dash), key, rest)
             elif not rest or rest[0] in "#|>":
                 raise Declined("sequence item")
             else:
-                item, end = self.value(index, column, rest)
-                if self.flows is not None and rest[0] == "{":
-                    self.flows[id(item)] = (self.numbers[index], indent + dash)
-                index = end
+                item, index = self.value(index, column, rest)
             items.append(item)
             if index >= count:
                 return items, index
@@ -266,6 +306,38 @@ class _Reader:
                 return items, index
             if at > column:
                 raise Declined("sequence")
+
+    # Marks: where libyaml's node for each value would start.
+
+    def column_of(self, index: int, rest: str) -> int:
+        """The column at which ``rest``, the end of content line ``index``, starts."""
+        return len(self.texts[self.numbers[index]]) - len(rest)
+
+    def mark_pair(
+        self, pairs: dict[str, Any], key: str, index: int, column: int, rest: str
+    ) -> None:
+        """The marks of a mapping's key and value; the key is on content line ``index``."""
+        assert self.marks is not None
+        line = self.numbers[index]
+        if rest and rest[0] != "#":
+            value = (line, self.column_of(index, rest))
+        elif index + 1 < self.count and self._below(index + 1, column):
+            value = (self.numbers[index + 1], len(self.lines[index + 1][0]))
+        else:  # nothing: libyaml places the empty value right after the colon
+            value = (line, column + len(self.lines[index][2]) + 1)
+        self.marks.setdefault(id(pairs), {})[key] = ((line, column), value)
+
+    def _below(self, index: int, column: int) -> bool:
+        """Whether content line ``index`` holds the value of a key at ``column`` above it."""
+        indent, dash, _, _ = self.lines[index]
+        return len(indent) > column or (len(indent) == column and bool(dash))
+
+    def mark_flow(self, value: Any, line: int, start: int, rest: str, end: int) -> None:
+        """Where a one-line flow collection is, for :func:`flow_marks` to place its keys and
+        items when asked (a large file has hundreds of them, and few are asked about)."""
+        assert self.marks is not None
+        if value:
+            self.marks[id(value)] = Flow(line, start, rest, end)
 
     def value(self, index: int, column: int, rest: str) -> tuple[Any, int]:
         """The value that starts with ``rest`` on line ``index``, in a collection at
@@ -286,6 +358,8 @@ class _Reader:
             value, end = _flow(rest)
             if not _AFTER_VALUE.match(rest, end):
                 raise Declined("flow collection")
+            if self.marks is not None:
+                self.mark_flow(value, self.numbers[index], self.column_of(index, rest), rest, end)
         elif first == "|" or first == ">":
             return self.block_scalar(index, column, rest)
         else:

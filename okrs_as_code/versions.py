@@ -161,26 +161,32 @@ def _read_plain(raw: bytes) -> Version | None:
     full parser), with its check-ins' lines; None when that reader declines it."""
     try:
         text = raw.decode("utf-8-sig")
-        flows: plainyaml.Flows = {}
-        data = plainyaml.read(text, flows)
+        marks: plainyaml.Marks = {}
+        data = plainyaml.read(text, marks)
     except Exception:  # UTF-16 or invalid UTF-8, Declined, or a fault: the full parser reads it
         return None
     if "*" in text:
         return Version(without_check_ins(data))
     lines = text.split("\n")
     slots: Slots = [None] * len(lines)
-    for item in _check_ins(data):
-        line, dash = flows.get(id(item), (0, ""))
-        if _DASH.fullmatch(dash):
-            slots[line] = dash
+    for check_ins in _check_in_lists(data):
+        placed = marks.get(id(check_ins))
+        if not isinstance(placed, list):
+            continue  # a flow sequence
+        for item, (line, column) in zip(check_ins, placed, strict=True):
+            dash = lines[line][:column]
+            if isinstance(item, dict) and lines[line][column] == "{" and _DASH.fullmatch(dash):
+                slots[line] = dash  # a flow mapping, which this reader reads on one line only
     return Version(without_check_ins(data), lines, slots if any(slots) else [])
 
 
-def _check_ins(data: Any) -> Iterator[Any]:
-    """Every item of the check-in lists of the key results of the objectives in ``data``."""
+def _check_in_lists(data: Any) -> Iterator[list[Any]]:
+    """The check-in lists of the key results of the objectives in ``data``."""
     for objective in _listed(data, "objectives"):
         for kr in _listed(objective, "key_results"):
-            yield from _listed(kr, "check_ins")
+            check_ins = _listed(kr, "check_ins")
+            if check_ins:
+                yield check_ins
 
 
 def _listed(data: Any, key: str) -> list[Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from okrs_as_code import parallel
+from okrs_as_code import parallel, validate
 
 from .conftest import AS_OF, REPO_ROOT, RunLine
 
@@ -100,3 +100,18 @@ def test_worker_results_round_trip(mixed: Path) -> None:
         (s.path, s.text, s.data, s.error)
         for s in (parallel.parse_bytes(path, raw) for path, raw in items)
     ]
+
+
+def test_places_looked_up_on_two_cores_match_one(
+    run_line: RunLine, mixed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A week nobody checked in: a diagnostic in every file. The other core looks up the
+    places of half the files, and the report is the one this process alone gives."""
+    args = ["validate", "--root", str(mixed), "--as-of", "2026-12-30", "--format", "json"]
+    with monkeypatch.context() as alone:
+        alone.setattr(validate, "PARALLEL_FROM_LOCATED_FILES", 1 << 30)
+        expected = json.loads(run_line([*args, "--no-cache"]).stdout)
+    monkeypatch.setattr(validate, "PARALLEL_FROM_LOCATED_FILES", 2)
+    assert json.loads(run_line([*args, "--no-cache"]).stdout) == expected
+    stale = {d["path"] for d in expected["diagnostics"] if d["code"] == "OKR301"}
+    assert len(stale) >= 4

@@ -9,6 +9,7 @@ lines full of the characters YAML treats specially, and random edits of real fil
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate
-from okrs_as_code import plainyaml, yamlsafe
+from okrs_as_code import plainyaml, positions, yamlsafe
+from okrs_as_code.diagnostics import Pointer, Where
 
 REPO = Path(__file__).resolve().parent.parent
 MANY = settings(max_examples=1500)
@@ -30,14 +32,36 @@ ORDINARY = "abcxyz ABC019-_./" * 10 + SPECIAL
 
 
 def same_reading(text: str) -> bool:
-    """True when the fast reader accepted ``text`` (and then read it as libyaml does)."""
+    """True when the fast reader accepted ``text`` (and then read it as libyaml does, and
+    placed every key and value where libyaml's node tree does)."""
+    marks: plainyaml.Marks = {}
     try:
-        fast = plainyaml.read(text)
+        fast = plainyaml.read(text, marks)
     except plainyaml.Declined:
         return False
     full = yamlsafe.parse_with_libyaml(text)
     assert repr(fast) == repr(full), text
+    tree = yamlsafe.compose(text)
+    for where in _every_place(fast, ()):
+        found = positions.by_marks(fast, marks, where)
+        assert found in (None, positions.in_tree(tree, where)), (text, where)
     return True
+
+
+def _every_place(data: object, pointer: Pointer) -> Iterator[Where]:
+    """Every value's and key's place in ``data``, and one past each collection's end."""
+    yield Where("f", pointer)
+    children: dict[str | int, object] = {}
+    if isinstance(data, dict):
+        children = dict(data)
+        for key in data:
+            yield Where("f", (*pointer, key), "key")
+    elif isinstance(data, list):
+        children = dict(enumerate(data))
+    for part, child in children.items():
+        yield from _every_place(child, (*pointer, part))
+    if isinstance(data, (dict, list)):
+        yield Where("f", (*pointer, "no such key" if isinstance(data, dict) else len(data), "x"))
 
 
 def _repository_yaml() -> list[Path]:

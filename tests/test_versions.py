@@ -120,3 +120,11 @@ def test_a_first_version_reads_the_same_by_either_reader(
     fast = versions.read(PATH, text.encode("utf-8"), None)
     monkeypatch.setattr(versions, "_read_plain", lambda raw: None)
     assert fast == versions.read(PATH, text.encode("utf-8"), None)
+
+
+def test_check_ins_in_a_flow_sequence_are_read_in_full() -> None:
+    listed = "check_ins:\n          - {date: 2026-11-18, value: 0.5}"
+    text = PRODUCT.replace(listed, "check_ins: [1]")
+    after = text.replace("target: 500", "target: 400")
+    version, _ = _derived(text, after)
+    assert version.facts == _parsed(after)

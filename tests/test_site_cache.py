@@ -120,3 +120,28 @@ def test_a_site_written_on_both_cores_equals_one_written_on_one(
     monkeypatch.setattr(write, "PARALLEL_FROM_PAGES", 10**9)
     _build(run_line, root, tmp_path / "one", "--no-cache")
     assert same_tree(tmp_path / "both", tmp_path / "one")
+
+
+def test_a_rebuild_renders_only_the_pages_an_edit_reaches(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new title shows on its objective's page, its team's page, the pages that link to it
+    and the pages that list every objective; every other page is left as it was."""
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    path = root / "okrs/2026-Q4/marketing.yaml"
+    path.write_text(path.read_text().replace("Refresh the brand", "Our brand"), encoding="utf-8")
+    rendered: list[str] = []
+    real = write._write_chunk
+
+    def chunk(job: write._Job, indices: range) -> None:
+        rendered.extend(job.pages[i][0] for i in indices)
+        real(job, indices)
+
+    monkeypatch.setattr(write, "_write_chunk", chunk)
+    _build(run_line, root, root / "site")
+    again = list(rendered)
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+    assert [p for p in again if p.startswith("teams/")] == ["teams/marketing.html"]
+    assert "objectives/2026-Q4/marketing/brand.html" in again
+    assert len(again) < len(rendered) - len(again)  # fewer than half of a fresh build's

@@ -97,8 +97,8 @@ def build(
     tracker.start("Reading files", len(snap.files))
     loaded = load_whole(snap, cache)  # read once, for the checks and the pages alike
     tracker.advance(len(snap.files))
-    # An objective's page is reused only when nothing it can show changed; a template of the
-    # repository's own may show anything, so then every page is rendered.
+    # An objective's or team's page is reused only when nothing it can show changed; a template
+    # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
     common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
     digests = {raw.path: raw.digest for raw in snap.files}
@@ -179,7 +179,8 @@ def _write(
 
 
 def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
-    """Each objective page's key, and the pages already in the output folder as they would be."""
+    """Each objective's and team's page key, and the pages already in the output folder as
+    they would be."""
     if not plan.common or plan.cache is None:
         return {}, set()
     keys = manifest.page_keys(plan.common, site, plan.loaded, plan.digests)

@@ -6,14 +6,14 @@ packaged ones) and the toolkit's version. The output folder is trusted to hold w
 wrote when every file it wrote still has the size and modification time recorded then, and no
 page of another build is there: the check git's index makes for a working tree. Anything else
 (another key, a file touched, a cache deleted) means an ordinary build, in which an
-objective's page is rendered again only when a digest of what it shows has changed.
+objective's or team's page is rendered again only when a digest of what it shows has changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,8 @@ from .write import page_paths
 
 @dataclass
 class Written:
-    """What a build wrote: every file (relative to the output folder) and each objective
-    page's key (see :func:`page_keys`)."""
+    """What a build wrote: every file (relative to the output folder) and each objective's
+    and team's page key (see :func:`page_keys`)."""
 
     files: list[str]
     keys: dict[str, str]
@@ -50,23 +50,38 @@ def files_digest(files: list[Path]) -> str:
 def page_keys(
     common: str, site: SiteView, loaded: Loaded, digests: dict[str, str]
 ) -> dict[str, str]:
-    """A digest of everything each objective's page shows, by the page's path.
+    """A digest of everything each objective's and team's page shows, by the page's path.
 
-    The page shows the objective's view (figures, links, history), its key results, which come
+    An objective's page shows its view (figures, links, history), its key results, which come
     from its own file and the organisation (both in ``common`` or ``digests``), and which of
-    the objectives aligned beneath it align to which key result.
+    the objectives aligned beneath it align to which key result. A team's page shows its view,
+    which holds its objectives' views.
     """
     keys = {}
+    shown = {}  # each objective view's text, written once for its page and its team's
     for view in site.objectives:
+        shown[id(view)] = repr(view)
         if view.url is None:
             continue
         beneath = [
             (c.ref, _key_result_of(loaded.graph, c.ref))
             for c in loaded.graph.children.get(view.ref, [])
         ]
-        text = f"{common}\0{view.url}\0{digests.get(view.path)}\0{view!r}\0{beneath!r}"
-        keys[view.url] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        text = f"{common}\0{view.url}\0{digests.get(view.path)}\0{shown[id(view)]}\0{beneath!r}"
+        keys[view.url] = _digest(text)
+    for team in site.teams:
+        if team.url is None:
+            continue
+        periods = [
+            (link, [shown.get(id(v)) or repr(v) for v in views]) for link, views in team.periods
+        ]
+        text = f"{common}\0{team.url}\0{replace(team, periods=[])!r}\0{periods!r}"
+        keys[team.url] = _digest(text)
     return keys
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _key_result_of(graph: Graph, ref: str) -> str | None:

@@ -6,8 +6,10 @@ other rule can run on it: wrong-typed values are read as absent, never guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import operator
 from typing import Any
 
 from .dates import parse_date, parse_duration
@@ -147,13 +149,19 @@ def _policy(raw: dict[str, Any]) -> Policy:
     return Policy(cadence=Cadence(cadence.every_days or 7, cadence.grace_days), limits=limits)
 
 
-def team_file(source: SourceFile) -> TeamFile:
+# Objects assembled before, by the identity of the data they came from and where it is: the
+# versions of a file read from git share the data they leave unchanged (see ``versions``), and
+# so can share its objects. The data must outlive the mapping, or an id could be reused.
+Reuse = dict[tuple[Any, ...], Any]
+
+
+def team_file(source: SourceFile, reuse: Reuse | None = None) -> TeamFile:
     data = _dict(source.data)
     team = _str(data.get("team"))
     period = period_id_text(data.get("period"))
     where = Where(source.path)
     objectives = [
-        _objective(_dict(raw), team or "", period or "", where.child("objectives", index))
+        _objective(_dict(raw), team or "", period or "", where.child("objectives", index), reuse)
         for index, raw in enumerate(_list(data.get("objectives")))
         if isinstance(raw, dict) and isinstance(raw.get("id"), str)
     ]
@@ -167,8 +175,13 @@ def _status(value: Any) -> Status:
         return Status.ACTIVE
 
 
-def _objective(raw: dict[str, Any], team: str, period: str, where: Where) -> Objective:
-    return Objective(
+def _objective(
+    raw: dict[str, Any], team: str, period: str, where: Where, reuse: Reuse | None
+) -> Objective:
+    key = (id(raw), where.pointer, team, period)
+    if reuse is not None and key in reuse:
+        return reuse[key]
+    objective = Objective(
         id=raw["id"],
         title=_str(raw.get("title")) or raw["id"],
         team=team,
@@ -185,14 +198,19 @@ def _objective(raw: dict[str, Any], team: str, period: str, where: Where) -> Obj
         score=_num(raw.get("score")),
         retrospective=_str(raw.get("retrospective")),
         key_results=[
-            _key_result(_dict(kr), where.child("key_results", index))
+            _key_result(_dict(kr), where.child("key_results", index), reuse)
             for index, kr in enumerate(_list(raw.get("key_results")))
             if isinstance(kr, dict) and isinstance(kr.get("id"), str)
         ],
     )
+    if reuse is not None:
+        reuse[key] = objective
+    return objective
 
 
-def _key_result(raw: dict[str, Any], where: Where) -> KeyResult:
+def _key_result(raw: dict[str, Any], where: Where, reuse: Reuse | None = None) -> KeyResult:
+    if reuse is not None:
+        return _key_result_again(raw, where, reuse)
     if len(raw) == 1:
         # Only an id: most often a cached skeleton of a file not being reported on.
         return KeyResult(id=raw["id"], title=raw["id"], kind=Kind.UNMEASURABLE, where=where)
@@ -216,11 +234,37 @@ def _key_result(raw: dict[str, Any], where: Where) -> KeyResult:
         description=_str(raw.get("description")),
     )
     kr.kind = _kind(raw, kr)
-    kr.check_ins = [
+    kr.check_ins = _check_ins(_list(raw.get("check_ins")), where)
+    return kr
+
+
+def _check_ins(items: list[Any], where: Where, start: int = 0) -> list[CheckIn]:
+    """The check-ins of ``items``, the list's items from index ``start`` on."""
+    return [
         check_in
-        for index, item in enumerate(_list(raw.get("check_ins")))
+        for index, item in enumerate(items, start)
         if (check_in := _check_in(_dict(item), where.child("check_ins", index))) is not None
     ]
+
+
+def _key_result_again(raw: dict[str, Any], where: Where, reuse: Reuse) -> KeyResult:
+    """A key result whose other fields are the very values of one assembled before at the
+    same place (a later version of it) is that one with its check-ins; those of its list's
+    items that are the very items of that one's are not assembled again."""
+    key = (where.file, where.pointer, *[(k, id(v)) for k, v in raw.items() if k != "check_ins"])
+    items = _list(raw.get("check_ins"))
+    found = reuse.get(key)
+    if found is None:
+        kr = _key_result(raw, where)
+    else:
+        before, items_before = found
+        kept = len(items_before)
+        if len(items) >= kept and all(map(operator.is_, items_before, items)):
+            check_ins = before.check_ins + _check_ins(items[kept:], where, kept)
+        else:
+            check_ins = _check_ins(items, where)
+        kr = dataclasses.replace(before, check_ins=check_ins)
+    reuse[key] = (kr, items)
     return kr
 
 

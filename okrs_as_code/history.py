@@ -67,6 +67,7 @@ def replay(
     wanted = [(p, c.changes[p]) for c, ps in zip(listed, touched, strict=True) for p in ps]
     contents = read(root, wanted, cache, tracker)
     assembled: dict[tuple[str, int], dict[Key, Objective]] = {}
+    reuse: assemble.Reuse = {}  # the versions' objects share what their data shares
     by_file: dict[str, dict[Key, Objective]] = {}
     for commit, paths_touched in zip(listed, touched, strict=True):
         old = [o for p in paths_touched for o in by_file.pop(p, {}).values()]
@@ -77,7 +78,7 @@ def replay(
                 continue
             key = (path, id(data))  # versions that commit to the same share their data
             if key not in assembled:
-                assembled[key] = _objectives(path, data)
+                assembled[key] = _objectives(path, data, reuse)
             by_file[path] = assembled[key]
         new = [o for p in paths_touched for o in by_file.get(p, {}).values()]
         before, after = objectives_by_key(old), objectives_by_key(new)
@@ -131,21 +132,13 @@ def _read_facts(
 def _read_full(
     root: Path, wanted: list[tuple[str, str | None]], cache: Cache | None, tracker: Tracker
 ) -> dict[str, Any]:
-    """Every file version's parsed data, check-ins and all, by blob."""
-    missing = versions.missing(wanted, {})
-    paths = {blob: path for path, blob in wanted if blob is not None}
-    found: dict[str, Any] = {}
-    tracker.start("Reading history", len(missing))
-    for blob, raw in zip(missing, gitutil.blobs(root, missing), strict=True):
-        source = parse_bytes(paths[blob], raw)
-        found[blob] = source.data if source.ok else None
-        tracker.advance()
-    tracker.finish()
-    return found
+    """Every file version's data, check-ins and all, by blob (see ``versions``: most versions
+    are the one before with check-ins added, and share its data)."""
+    return versions.learn(root, wanted, {}, tracker, whole=True)
 
 
-def _objectives(path: str, data: Any) -> dict[Key, Objective]:
-    return objectives_by_key(assemble.team_file(SourceFile(path, data=data)).objectives)
+def _objectives(path: str, data: Any, reuse: assemble.Reuse) -> dict[Key, Objective]:
+    return objectives_by_key(assemble.team_file(SourceFile(path, data=data), reuse).objectives)
 
 
 def history(
@@ -227,7 +220,7 @@ def _whole(root: Path, steps: list[Step], key: Key) -> dict[str, Objective]:
     found: dict[str, Objective] = {}
     for commit, path, blob in holding:
         source = parse_bytes(path, contents[blob])
-        objective = _objectives(path, source.data).get(key) if source.ok else None
+        objective = _objectives(path, source.data, {}).get(key) if source.ok else None
         if objective is not None:
             found[commit] = objective
     return found

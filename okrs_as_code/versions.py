@@ -1,14 +1,18 @@
-"""What each committed version of a team file commits to: its data without check-ins.
+"""What each committed version of a team file commits to (its data without check-ins), or,
+read whole, all its data.
 
 The history rules compare objectives and key results without their check-ins, and most commits
 of a repository only add check-ins. A version that is the version before it with lines added,
 each a one-line flow mapping right after a check-in written the same way (the same indentation
 and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
 alone are checked (against a strict pattern, or else by the parser, together), which proves
-they read as check-ins and that the version parses as its predecessor did. Every other version
-is parsed in full (by the one-pass reader of the common shape where it can, which says where
-each check-in line is, else by libyaml's node tree). A version is named by its blob hash, which
-is its content's hash, so what is learned of it can be kept and never goes stale.
+they read as check-ins and that the version parses as its predecessor did. Read whole (the
+site shows every check-in's commit), such a version is the one before with its new lines
+parsed and added to the ends of their lists, sharing everything else with it; one that adds a
+check-in anywhere else is parsed in full. Every other version is parsed in full (by the
+one-pass reader of the common shape where it can, which says where each check-in line is, else
+by libyaml's node tree). A version is named by its blob hash, which is its content's hash, so
+what is learned of it can be kept and never goes stale.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import compress, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -34,9 +38,20 @@ from .loader import parse_tree
 from .parallel import beside
 from .tracker import SILENT, Tracker
 
-# By line: the text before the "{" of a check-in written as a one-line flow mapping, else None;
-# empty when the file has no such line.
-Slots = list[str | None]
+
+class Slot(NamedTuple):
+    """A line holding one check-in, written as a one-line flow mapping: the text before its
+    "{", and which item of which key result's list it is (exact while check-ins are only added
+    at the ends of lists, as reading a version whole requires)."""
+
+    dash: str
+    objective: int
+    key_result: int
+    item: int
+
+
+# By line, its Slot or None; empty when the file has no such line.
+Slots = list[Slot | None]
 
 # Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
 # the line; a line holding one is never taken on trust.
@@ -55,10 +70,11 @@ _KEY = re.compile(r"(?:\{|, )([a-z_]+): ")
 
 @dataclass
 class Version:
-    """One version of a file: what it commits to (None: it cannot be read), and, for telling
-    whether the next version only adds check-ins, its lines and where its check-ins are."""
+    """One version of a file: what it commits to, or all its data when read whole (None: it
+    cannot be read), and, for telling whether the next version only adds check-ins, its lines
+    and where its check-ins are."""
 
-    facts: Any
+    data: Any
     lines: list[str] = field(default_factory=list)
     slots: Slots = field(default_factory=list)
 
@@ -69,8 +85,11 @@ Wanted = list[tuple[str, str | None]]  # (path, blob; None: the commit deleted t
 PARALLEL_FROM_VERSIONS = 2000
 
 
-def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
-    """What the versions ``wanted`` (in commit order) commit to that ``known`` lacks, by blob.
+def learn(
+    root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker, whole: bool = False
+) -> dict[str, Any]:
+    """What the versions ``wanted`` (in commit order) commit to that ``known`` lacks, by blob,
+    or with ``whole`` all their data.
 
     Each file's versions are read in order, so one that only adds check-ins is known from the
     one before; with many to read, the files are shared between two processes, each with
@@ -81,14 +100,17 @@ def learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -
         return {}
     tracker.start("Reading history", count)
     if count < PARALLEL_FROM_VERSIONS or (os.cpu_count() or 1) < 2:
-        learned = _learn(root, wanted, known, tracker)
+        learned = _learn(root, wanted, known, tracker, whole)
     else:
         mine, theirs = _halves(wanted)
         their_known = {blob: known[blob] for _, blob in theirs if blob in known}
-        with beside(functools.partial(_learn_packed, root, theirs, their_known)) as result:
-            learned = _learn(root, mine, known, tracker)
+        work = functools.partial(_learn_packed, root, theirs, their_known, whole)
+        with beside(work) as result:
+            learned = _learn(root, mine, known, tracker, whole)
             found = marshal.loads(result())
-        learned.update(found if found is not None else _learn(root, theirs, known, SILENT))
+        if found is None:
+            found = _learn(root, theirs, known, SILENT, whole)
+        learned.update(found)
         tracker.advance(count - len(missing(mine, known)))
     tracker.finish()
     return learned
@@ -113,14 +135,16 @@ def _halves(wanted: Wanted) -> tuple[Wanted, Wanted]:
     )
 
 
-def _learn_packed(root: Path, wanted: Wanted, known: dict[str, Any]) -> bytes:
+def _learn_packed(root: Path, wanted: Wanted, known: dict[str, Any], whole: bool) -> bytes:
     try:
-        return marshal.dumps(_learn(root, wanted, known, SILENT))
+        return marshal.dumps(_learn(root, wanted, known, SILENT, whole))
     except ValueError:  # data nested too deeply to marshal: the parent reads them itself
         return marshal.dumps(None)
 
 
-def _learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
+def _learn(
+    root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker, whole: bool
+) -> dict[str, Any]:
     learned: dict[str, Any] = {}
     latest: dict[str, Version] = {}
     contents = gitutil.blobs(root, missing(wanted, known))
@@ -130,33 +154,34 @@ def _learn(root: Path, wanted: Wanted, known: dict[str, Any], tracker: Tracker) 
         elif blob in known or blob in learned:
             latest[path] = Version(known[blob] if blob in known else learned[blob])
         else:
-            latest[path] = read(path, next(contents), latest.get(path))
-            learned[blob] = latest[path].facts
+            latest[path] = read(path, next(contents), latest.get(path), whole)
+            learned[blob] = latest[path].data
             tracker.advance()
     return learned
 
 
-def read(path: str, raw: bytes, before: Version | None) -> Version:
-    """The version of ``path`` holding ``raw``; ``before`` is the file's previous version."""
+def read(path: str, raw: bytes, before: Version | None, whole: bool = False) -> Version:
+    """The version of ``path`` holding ``raw``; ``before`` is the file's previous version read
+    the same way (``whole`` or not)."""
     if before is not None and before.slots:
-        derived = _derived(raw, before)
+        derived = _derived(raw, before, whole)
         if derived is not None:
             return derived
-    fast = _read_plain(raw)
+    fast = _read_plain(raw, whole)
     if fast is not None:
         return fast
     source, tree = parse_tree(path, raw)
     if not source.ok or source.text is None:
         return Version(None)
-    facts = without_check_ins(source.data)
+    data = source.data if whole else without_check_ins(source.data)
     text = source.text
     if "*" in text or _breaks(text):
-        return Version(facts)  # aliases are bounded by expanded size; odd breaks shift lines
+        return Version(data)  # aliases are bounded by expanded size; odd breaks shift lines
     lines = text.split("\n")
-    return Version(facts, lines, _slots(tree, lines))
+    return Version(data, lines, _slots(tree, lines))
 
 
-def _read_plain(raw: bytes) -> Version | None:
+def _read_plain(raw: bytes, whole: bool) -> Version | None:
     """The version as the one-pass reader of the common shape reads it (the same data as the
     full parser), with its check-ins' lines; None when that reader declines it."""
     try:
@@ -165,28 +190,32 @@ def _read_plain(raw: bytes) -> Version | None:
         data = plainyaml.read(text, marks)
     except Exception:  # UTF-16 or invalid UTF-8, Declined, or a fault: the full parser reads it
         return None
+    kept = data if whole else without_check_ins(data)
     if "*" in text:
-        return Version(without_check_ins(data))
+        return Version(kept)
     lines = text.split("\n")
     slots: Slots = [None] * len(lines)
-    for check_ins in _check_in_lists(data):
+    for (i, j), check_ins in _check_in_lists(data):
         placed = marks.get(id(check_ins))
         if not isinstance(placed, list):
             continue  # a flow sequence
-        for item, (line, column) in zip(check_ins, placed, strict=True):
+        for k, (item, (line, column)) in enumerate(zip(check_ins, placed, strict=True)):
             dash = lines[line][:column]
             if isinstance(item, dict) and lines[line][column] == "{" and _DASH.fullmatch(dash):
-                slots[line] = dash  # a flow mapping, which this reader reads on one line only
-    return Version(without_check_ins(data), lines, slots if any(slots) else [])
+                slots[line] = Slot(
+                    dash, i, j, k
+                )  # a flow mapping: this reader reads it on one line
+    return Version(kept, lines, slots if any(slots) else [])
 
 
-def _check_in_lists(data: Any) -> Iterator[list[Any]]:
-    """The check-in lists of the key results of the objectives in ``data``."""
-    for objective in _listed(data, "objectives"):
-        for kr in _listed(objective, "key_results"):
+def _check_in_lists(data: Any) -> Iterator[tuple[tuple[int, int], list[Any]]]:
+    """The check-in lists of the key results of the objectives in ``data``, each with the
+    index of its objective and key result."""
+    for i, objective in enumerate(_listed(data, "objectives")):
+        for j, kr in enumerate(_listed(objective, "key_results")):
             check_ins = _listed(kr, "check_ins")
             if check_ins:
-                yield check_ins
+                yield (i, j), check_ins
 
 
 def _listed(data: Any, key: str) -> list[Any]:
@@ -213,8 +242,9 @@ def without_check_ins(data: Any) -> Any:
     return {**data, "objectives": objectives}
 
 
-def _derived(raw: bytes, before: Version) -> Version | None:
-    """The version as ``before`` with check-ins added, or None when it is anything else."""
+def _derived(raw: bytes, before: Version, whole: bool) -> Version | None:
+    """The version as ``before`` with check-ins added, or None when it is anything else (or,
+    ``whole``, when a check-in is added anywhere but at the end of its list)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -227,6 +257,7 @@ def _derived(raw: bytes, before: Version) -> Version | None:
         return None
     slots: Slots = []
     added: list[str] = []
+    places: list[Slot] = []  # the added lines'
     at = was = 0  # the next line of this version and of the one before
     while True:
         same = _same(lines, at, old, was)
@@ -235,15 +266,55 @@ def _derived(raw: bytes, before: Version) -> Version | None:
         if at == len(lines):
             break
         # Not the next line of the version before: a check-in after a check-in, or no match.
-        line, dash = lines[at], slots[-1] if slots else None
-        if dash is None or not line.startswith(dash + "{") or not _FAR_REACHING.isdisjoint(line):
+        line, slot = lines[at], slots[-1] if slots else None
+        if slot is None or not line.startswith(slot.dash + "{"):
             return None
-        added.append("- " + line[len(dash) :])
-        slots.append(dash)
+        if not _FAR_REACHING.isdisjoint(line):
+            return None
+        added.append("- " + line[len(slot.dash) :])
+        place = slot._replace(item=slot.item + 1)
+        slots.append(place)
+        places.append(place)
         at += 1
-    if was < len(old) or not _one_line_mappings(added):
+    if was < len(old):
         return None
-    return Version(before.facts, lines, slots)
+    if not whole:
+        return Version(before.data, lines, slots) if _one_line_mappings(added) else None
+    data = _appended(before.data, places, _read_added(added))
+    return Version(data, lines, slots) if data is not None else None
+
+
+def _read_added(lines: list[str]) -> list[Any] | None:
+    """The check-ins of added lines (each "- {...}"), read as the whole file reads them; None
+    unless each line is one mapping (see :func:`_one_line_mappings`)."""
+    try:  # under a key, so that the one-pass reader takes them
+        found = yamlsafe.parse("added:\n" + "\n".join(lines) + "\n")
+    except (yaml.YAMLError, RecursionError):
+        return None
+    items = found.get("added") if isinstance(found, dict) else None
+    if not isinstance(items, list) or len(items) != len(lines):
+        return None
+    return items if all(isinstance(item, dict) for item in items) else None
+
+
+def _appended(data: Any, places: list[Slot], items: list[Any] | None) -> Any:
+    """``data`` with ``items`` added at ``places``, sharing what they leave alone; None when a
+    place is not the end of its list."""
+    if items is None:
+        return None
+    objectives = list(data["objectives"])
+    changed: dict[tuple[int, int], list[Any]] = {}
+    for place, item in zip(places, items, strict=True):
+        key = (place.objective, place.key_result)
+        if key not in changed:
+            objective = objectives[place.objective] = dict(objectives[place.objective])
+            krs = objective["key_results"] = list(objective["key_results"])
+            kr = krs[place.key_result] = dict(krs[place.key_result])
+            changed[key] = kr["check_ins"] = list(kr["check_ins"])
+        if place.item != len(changed[key]):
+            return None  # inserted between check-ins: the file is parsed in full
+        changed[key].append(item)
+    return {**data, "objectives": objectives}
 
 
 def _same(lines: list[str], at: int, old: list[str], was: int) -> int:
@@ -289,12 +360,12 @@ def _plain_check_in(line: str) -> bool:
 def _slots(root: Node | None, lines: list[str]) -> Slots:
     """The lines that hold one check-in each, written as a one-line flow mapping."""
     slots: Slots = [None] * len(lines)
-    for objective in _items(_value(root, "objectives")):
-        for kr in _items(_value(objective, "key_results")):
+    for i, objective in enumerate(_items(_value(root, "objectives"))):
+        for j, kr in enumerate(_items(_value(objective, "key_results"))):
             check_ins = _value(kr, "check_ins")
             if not isinstance(check_ins, SequenceNode) or check_ins.flow_style:
                 continue
-            for item in check_ins.value:
+            for k, item in enumerate(check_ins.value):
                 start, end = item.start_mark, item.end_mark
                 if not isinstance(item, MappingNode) or not item.flow_style:
                     continue
@@ -302,7 +373,7 @@ def _slots(root: Node | None, lines: list[str]) -> Slots:
                     continue
                 dash = lines[start.line][: start.column]
                 if _DASH.fullmatch(dash):
-                    slots[start.line] = dash
+                    slots[start.line] = Slot(dash, i, j, k)
     return slots if any(slots) else []
 
 

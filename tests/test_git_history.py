@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from okrs_as_code import gitutil
+from okrs_as_code import assemble, gitutil, timeline, versions
 
 from .conftest import RunLine
 from .gitrepo import COMPANY, MARKETING, MAYA, ORG, SAM, commit, edit, git, start, write
@@ -333,3 +333,35 @@ def test_base_blocks_deleting_a_company_objective(stale_product: Path, run_line:
     ]
     assert document["summary"]["new_errors"] == 2
     assert [d["code"] for d in document["diagnostics"] if not d["new"]] == ["OKR301"]
+
+
+def test_the_history_with_check_ins_is_each_version_read_afresh(
+    repo: Path, storied: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's history knows a version that only adds check-ins from the one before and
+    shares what did not change; read afresh, every version gives the same objectives."""
+    moved = "okrs/2026-Q4/product.yml"
+    text = (repo / moved).read_text(encoding="utf-8")
+    for day in ("2026-11-26", "2026-12-03"):
+        text = text.replace("value: 210}", f"value: 210}}\n          - {{date: {day}, value: 220}}")
+        commit(repo, {moved: text}, f"Check in {day}", f"{day}T10:00:00+00:00", SAM)
+    company = edit(
+        repo,
+        "okrs/2026-Q4/company.yaml",
+        "value: 4.7}",
+        "value: 4.7}\n          - {date: 2026-11-25, value: 4.75}",
+    )
+    commit(
+        repo, {"okrs/2026-Q4/company.yaml": company}, "Rating", "2026-11-25T10:00:00+00:00", MAYA
+    )
+    shared = timeline.read(repo, None)
+    assert isinstance(shared, timeline.Timeline)
+    monkeypatch.setattr(versions, "_derived", lambda raw, before, whole: None)
+    monkeypatch.setattr(
+        assemble, "_key_result_again", lambda raw, where, reuse: assemble._key_result(raw, where)
+    )
+    afresh = timeline.read(repo, None)
+    assert isinstance(afresh, timeline.Timeline)
+    assert shared.versions == afresh.versions
+    signups = shared.versions[("2026-Q4", "product", "creatives-love")][-1].objective
+    assert signups is not None and len(signups.key_results[1].check_ins) == 4

@@ -44,8 +44,8 @@ ADDED_CHECK_INS = [
 def test_added_check_ins_keep_what_the_version_commits_to(added: str) -> None:
     after = _after(SIGNUPS, added)
     version, first = _derived(PRODUCT, after)
-    assert version.facts is first.facts  # known from the version before, not parsed again
-    assert version.facts == _parsed(after)
+    assert version.data is first.data  # known from the version before, not parsed again
+    assert version.data == _parsed(after)
 
 
 # Lines that look like check-ins but change what the file means, or break it.
@@ -66,7 +66,7 @@ BROKEN_OR_FAR_REACHING = [
 def test_anything_else_is_parsed_in_full(added: str) -> None:
     after = _after(SIGNUPS, added)
     version, _ = _derived(PRODUCT, after)
-    assert version.facts == _parsed(after)
+    assert version.data == _parsed(after)
 
 
 def test_a_changed_commitment_is_seen() -> None:
@@ -74,7 +74,7 @@ def test_a_changed_commitment_is_seen() -> None:
         "target: 500", "target: 400"
     )
     version, first = _derived(PRODUCT, after)
-    assert version.facts != first.facts and version.facts == _parsed(after)
+    assert version.data != first.data and version.data == _parsed(after)
 
 
 def test_check_ins_inside_a_text_block_are_text() -> None:
@@ -87,7 +87,7 @@ def test_check_ins_inside_a_text_block_are_text() -> None:
     line = "        - {date: 2026-11-18, value: 1}\n"
     after = _after(line, "        - {date: 2, value: 2}\n", text)
     version, first = _derived(text, after)
-    assert version.facts != first.facts and version.facts == _parsed(after)
+    assert version.data != first.data and version.data == _parsed(after)
 
 
 def test_other_line_breaks_are_parsed_in_full() -> None:
@@ -95,12 +95,12 @@ def test_other_line_breaks_are_parsed_in_full() -> None:
     added = "          - {date: 2026-11-25, value: 1}\r\n"
     after = _after(SIGNUPS.replace("\n", "\r\n"), added, text)
     version, first = _derived(text, after)
-    assert version.facts == _parsed(after) and not first.slots
+    assert version.data == _parsed(after) and not first.slots
 
 
 def test_an_unreadable_version_commits_to_nothing() -> None:
     version = versions.read(PATH, b"team: [unclosed", None)
-    assert version.facts is None
+    assert version.data is None
 
 
 FIRST_VERSIONS = [
@@ -118,7 +118,7 @@ def test_a_first_version_reads_the_same_by_either_reader(
 ) -> None:
     """The one-pass reader finds the same data and check-in lines as the full parser's tree."""
     fast = versions.read(PATH, text.encode("utf-8"), None)
-    monkeypatch.setattr(versions, "_read_plain", lambda raw: None)
+    monkeypatch.setattr(versions, "_read_plain", lambda raw, whole: None)
     assert fast == versions.read(PATH, text.encode("utf-8"), None)
 
 
@@ -127,4 +127,51 @@ def test_check_ins_in_a_flow_sequence_are_read_in_full() -> None:
     text = PRODUCT.replace(listed, "check_ins: [1]")
     after = text.replace("target: 500", "target: 400")
     version, _ = _derived(text, after)
-    assert version.facts == _parsed(after)
+    assert version.data == _parsed(after)
+
+
+def _whole(before: str, after: str) -> tuple[versions.Version, versions.Version]:
+    first = versions.read(PATH, before.encode("utf-8"), None, whole=True)
+    return versions.read(PATH, after.encode("utf-8"), first, whole=True), first
+
+
+def _data(text: str) -> object:
+    source = parse_bytes(PATH, text.encode("utf-8"))
+    return source.data if source.ok else None
+
+
+@pytest.mark.parametrize("added", ADDED_CHECK_INS + BROKEN_OR_FAR_REACHING)
+def test_read_whole_a_version_holds_all_its_data(added: str) -> None:
+    """Check-ins added at the end of a list are added to the data of the version before,
+    which shares the rest; anything else is parsed in full. Either way, the data is the file's."""
+    after = _after(SIGNUPS, added)
+    version, first = _whole(PRODUCT, after)
+    assert version.data == _data(after)
+    if added in ADDED_CHECK_INS:
+        objective, was = version.data["objectives"][0], first.data["objectives"][0]
+        assert objective["key_results"][1] is was["key_results"][1]  # integrations: untouched
+
+
+def test_a_check_in_inserted_between_others_is_read_in_full() -> None:
+    """Then the versions after it are known from it again, with their check-ins in place."""
+    two = _after(SIGNUPS, "          - {date: 2026-11-25, value: 230}\n")
+    between = _after(SIGNUPS, "          - {date: 2026-11-20, value: 210}\n", two)
+    version, _ = _whole(two, between)
+    assert version.data == _data(between)
+    later = _after("value: 230}\n", "          - {date: 2026-12-02, value: 250}\n", between)
+    derived = versions.read(PATH, later.encode("utf-8"), version, whole=True)
+    assert derived.data == _data(later)
+    assert (
+        derived.data["objectives"][0]["key_results"][1]
+        is version.data["objectives"][0]["key_results"][1]
+    )
+
+
+@pytest.mark.parametrize("text", FIRST_VERSIONS)
+def test_a_first_version_reads_whole_the_same_by_either_reader(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = versions.read(PATH, text.encode("utf-8"), None, whole=True)
+    monkeypatch.setattr(versions, "_read_plain", lambda raw, whole: None)
+    assert fast == versions.read(PATH, text.encode("utf-8"), None, whole=True)
+    assert fast.data == _data(text)

@@ -7,6 +7,7 @@ nothing here. ``okrs diff`` and ``okrs history`` both describe changes with this
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -157,8 +158,15 @@ def _moved(field: str, before: float | None, after: float | None, how: str) -> s
 def _check_ins(ref: str, title: str, old: list[CheckIn], new: list[CheckIn]) -> list[Change]:
     before = {c.date: c for c in old}
     after = {c.date: c for c in new}
+    kept = len(old)
+    if len(new) >= kept and all(map(operator.is_, old, new)):
+        # The list before with check-ins appended (versions read from git share them): only
+        # the days of those can differ.
+        days = {c.date for c in new[kept:]}
+    else:
+        days = before.keys() | after.keys()
     changes = []
-    for day in sorted(before.keys() | after.keys()):
+    for day in sorted(days):
         was, now = before.get(day), after.get(day)
         if was is None and now is not None:
             text = f"check-in {number(now.value)} on {day} added"

@@ -363,5 +363,7 @@ def test_the_history_with_check_ins_is_each_version_read_afresh(
     afresh = timeline.read(repo, None)
     assert isinstance(afresh, timeline.Timeline)
     assert shared.versions == afresh.versions
+    for key, found in shared.versions.items():  # and the changes read from them, in words
+        assert timeline.entries(found) == timeline.entries(afresh.versions[key])
     signups = shared.versions[("2026-Q4", "product", "creatives-love")][-1].objective
     assert signups is not None and len(signups.key_results[1].check_ins) == 4

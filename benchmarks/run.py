@@ -43,6 +43,8 @@ from benchmarks.generate import generate
 SIZES = {"S": 20, "M": 200, "L": 2000}
 SEED = 1
 AS_OF = "2026-12-10"
+# Three weeks after the last check-ins: every key result is stale, a diagnostic in every file.
+LATE_AS_OF = "2026-12-30"
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 # The order of the table's sections, and the tool each stage's "vs peer" column divides by.
@@ -158,6 +160,7 @@ def measure(size: str, repeat: int) -> list[Timing]:
         ]  # fmt: skip
         labels = ("okrs, no cache", "okrs, nothing changed", "okrs, one file changed (pre-commit)")
         timings += _validate_runs("validate", labels, root, team_file, (repeat, repeat), env)
+        timings.append(_everything_stale(root, repeat, env))
         timings.append(_check_in(root, team_file, original, repeat, env))
         timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
         timings.extend(_build(root, team_file, original, repeat, env, work))
@@ -196,6 +199,17 @@ def _validate_runs(
         ]  # fmt: skip
     finally:
         team_file.write_bytes(original)
+
+
+def _everything_stale(root: Path, repeat: int, env: dict[str, str]) -> Timing:
+    """``okrs validate`` with no cache on a day nobody has checked in for weeks: a diagnostic
+    for every key result, each located in its file."""
+    cache = Path(env["OKRS_CACHE_DIR"])
+    return command(
+        "validate", "okrs, no cache, every key result stale", repeat,
+        _okrs("validate", "--root", str(root)), {**env, "OKRS_AS_OF": LATE_AS_OF},
+        before=lambda run: shutil.rmtree(cache, ignore_errors=True), ok=(1,),
+    )  # fmt: skip
 
 
 def _retitled(original: bytes, run: int) -> bytes:
@@ -289,9 +303,14 @@ def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Ti
     ]
     site = work / "site-history"
     build = _okrs("build", "--root", str(root), "--out", str(site))
-    subprocess.run(build, env=env, check=True, capture_output=True)  # the site and cache exist
+
+    def fresh(run: int) -> None:
+        cold(run)
+        shutil.rmtree(site, ignore_errors=True)
+
+    first = command("build", "okrs build with history, no cache", slow, build, env, before=fresh)
     built = command("build", "okrs build with history, nothing changed", repeat, build, env)
-    return [*timings, _paged(built, site)]
+    return [*timings, _paged(first, site), _paged(built, site)]
 
 
 def history_ref(size: str) -> str:

@@ -70,9 +70,11 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
     rows = _rows(report)
     for tool in ("read the bytes", "json.loads, same data", "okrs, no cache",
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
+                 "okrs, no cache, every key result stale",
                  "okrs check-in", "check-jsonschema (schema only)",
                  "okrs build, no cache", "okrs build, nothing changed",
-                 "okrs build, one team's file changed", "okrs build with history, nothing changed",
+                 "okrs build, one team's file changed", "okrs build with history, no cache",
+                 "okrs build with history, nothing changed",
                  "git log --raw, same commits", "okrs validate with history, no cache",
                  "okrs validate with history, one file changed",
                  "okrs validate --base a week back, no cache",

@@ -111,16 +111,17 @@ def flow_marks(flow: Flow, value: Any) -> Any:
 _known: dict[str, Any] = {}
 
 
-def read(text: str, marks: Marks | None = None) -> dict[str, Any]:
+def read(text: str, marks: Marks | None = None, keys: bool = True) -> dict[str, Any]:
     """The data of a document whose root is a block mapping, or :class:`Declined`.
 
     ``marks``, when given, learns where each value starts, as libyaml's node for it would: by
-    the ``id`` of each mapping, its keys' and values' (line, column), both 0-based, and of each
-    sequence, its items'. A mapping of a flow that holds sequences is left out.
+    the ``id`` of each mapping, its keys' and values' (line, column), both 0-based (unless not
+    ``keys``), and of each sequence, its items'. A mapping of a flow that holds sequences is
+    left out.
     """
     if _UNUSUAL.search(text):
         raise Declined("unusual character")
-    return _Reader(text, marks).document()
+    return _Reader(text, marks, keys).document()
 
 
 def _plain(text: str) -> Any:
@@ -227,9 +228,10 @@ class _Reader:
     """Recursive descent over the lines that hold content (blank and comment lines are left
     out first); each method returns its value and the index of the next line."""
 
-    def __init__(self, text: str, marks: Marks | None = None) -> None:
+    def __init__(self, text: str, marks: Marks | None = None, keys: bool = True) -> None:
         self.text = text
         self.marks = marks
+        self.mark_keys = marks is not None and keys
         self.texts = text.split("\n") if marks is not None else []
         every: list[tuple[str, str, str, str]] = _LINE.findall(text)
         self.numbers = [
@@ -267,7 +269,7 @@ class _Reader:
                 raise Declined("key")
             if key in pairs:
                 raise Declined("duplicate key")
-            if self.marks is not None:
+            if self.mark_keys:
                 self.mark_pair(pairs, key, index, column, rest)
             if not rest or rest[0] == "#":
                 pairs[key], index = self.below(index + 1, column)

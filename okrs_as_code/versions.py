@@ -41,8 +41,8 @@ from .tracker import SILENT, Tracker
 
 class Slot(NamedTuple):
     """A line holding one check-in, written as a one-line flow mapping: the text before its
-    "{", and which item of which key result's list it is (exact while check-ins are only added
-    at the ends of lists, as reading a version whole requires)."""
+    "{", and which item of which key result's list it is (kept exact only when versions are
+    read whole, which needs it and adds check-ins only at the ends of lists)."""
 
     dash: str
     objective: int
@@ -66,6 +66,12 @@ _VALUE = (
 )
 _PLAIN_CHECK_IN = re.compile(rf"- \{{([a-z_]+): {_VALUE}(?:, ([a-z_]+): {_VALUE})*\}}")
 _KEY = re.compile(r"(?:\{|, )([a-z_]+): ")
+# Lines of check-ins written in the usual order of their keys, which are then distinct: all the
+# lines a version adds are matched at once.
+_USUAL_CHECK_INS = re.compile(
+    rf"(?:- \{{date: {_VALUE}, value: {_VALUE}(?:, confidence: {_VALUE})?(?:, note: {_VALUE})?\}}"
+    r"(?:\n|\Z))+"
+)
 
 
 @dataclass
@@ -187,7 +193,7 @@ def _read_plain(raw: bytes, whole: bool) -> Version | None:
     try:
         text = raw.decode("utf-8-sig")
         marks: plainyaml.Marks = {}
-        data = plainyaml.read(text, marks)
+        data = plainyaml.read(text, marks, keys=False)  # the check-in lists' items only
     except Exception:  # UTF-16 or invalid UTF-8, Declined, or a fault: the full parser reads it
         return None
     kept = data if whole else without_check_ins(data)
@@ -272,7 +278,8 @@ def _derived(raw: bytes, before: Version, whole: bool) -> Version | None:
         if not _FAR_REACHING.isdisjoint(line):
             return None
         added.append("- " + line[len(slot.dash) :])
-        place = slot._replace(item=slot.item + 1)
+        # The item index is kept only where it is used: reading whole.
+        place = Slot(slot.dash, slot.objective, slot.key_result, slot.item + 1) if whole else slot
         slots.append(place)
         places.append(place)
         at += 1
@@ -336,6 +343,8 @@ def _one_line_mappings(lines: list[str]) -> bool:
     quote would swallow the next line's dash), so each line means in its file what it means
     here, and the file parses as it did before the lines were added.
     """
+    if _USUAL_CHECK_INS.fullmatch("\n".join(lines)):
+        return True
     unsure = [line for line in lines if not _plain_check_in(line)]
     if not unsure:
         return True

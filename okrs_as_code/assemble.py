@@ -178,7 +178,7 @@ def _status(value: Any) -> Status:
 def _objective(
     raw: dict[str, Any], team: str, period: str, where: Where, reuse: Reuse | None
 ) -> Objective:
-    key = (id(raw), where.pointer, team, period)
+    key = (id(raw), where.pointer, team, period) if reuse is not None else ()
     if reuse is not None and key in reuse:
         return reuse[key]
     objective = Objective(

@@ -137,7 +137,7 @@ def _read_full(
     return versions.learn(root, wanted, {}, tracker, whole=True)
 
 
-def _objectives(path: str, data: Any, reuse: assemble.Reuse) -> dict[Key, Objective]:
+def _objectives(path: str, data: Any, reuse: assemble.Reuse | None = None) -> dict[Key, Objective]:
     return objectives_by_key(assemble.team_file(SourceFile(path, data=data), reuse).objectives)
 
 
@@ -220,7 +220,7 @@ def _whole(root: Path, steps: list[Step], key: Key) -> dict[str, Objective]:
     found: dict[str, Objective] = {}
     for commit, path, blob in holding:
         source = parse_bytes(path, contents[blob])
-        objective = _objectives(path, source.data, {}).get(key) if source.ok else None
+        objective = _objectives(path, source.data).get(key) if source.ok else None
         if objective is not None:
             found[commit] = objective
     return found

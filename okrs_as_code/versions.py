@@ -18,7 +18,6 @@ what is learned of it can be kept and never goes stale.
 from __future__ import annotations
 
 import functools
-import itertools
 import marshal
 import operator
 import os
@@ -26,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress, islice
+from itertools import compress, count, islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -132,9 +131,9 @@ def _halves(wanted: Wanted) -> tuple[Wanted, Wanted]:
     counts = Counter(path for path, _ in wanted)
     sizes = [0, 0]
     share: dict[str, int] = {}
-    for path, count in counts.most_common():
+    for path, many in counts.most_common():
         share[path] = sizes.index(min(sizes))
-        sizes[share[path]] += count
+        sizes[share[path]] += many
     return (
         [item for item in wanted if share[item[0]] == 0],
         [item for item in wanted if share[item[0]] == 1],
@@ -207,10 +206,9 @@ def _read_plain(raw: bytes, whole: bool) -> Version | None:
             continue  # a flow sequence
         for k, (item, (line, column)) in enumerate(zip(check_ins, placed, strict=True)):
             dash = lines[line][:column]
+            # A flow mapping, which this reader reads on one line only.
             if isinstance(item, dict) and lines[line][column] == "{" and _DASH.fullmatch(dash):
-                slots[line] = Slot(
-                    dash, i, j, k
-                )  # a flow mapping: this reader reads it on one line
+                slots[line] = Slot(dash, i, j, k)
     return Version(kept, lines, slots if any(slots) else [])
 
 
@@ -329,7 +327,7 @@ def _same(lines: list[str], at: int, old: list[str], was: int) -> int:
     version is mostly the lines of the one before."""
     most = min(len(lines) - at, len(old) - was)
     differ = map(operator.ne, islice(lines, at, at + most), islice(old, was, was + most))
-    return next(compress(itertools.count(), differ), most)
+    return next(compress(count(), differ), most)
 
 
 def _breaks(text: str) -> bool:

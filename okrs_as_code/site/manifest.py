@@ -72,9 +72,7 @@ def page_keys(
     for team in site.teams:
         if team.url is None:
             continue
-        periods = [
-            (link, [shown.get(id(v)) or repr(v) for v in views]) for link, views in team.periods
-        ]
+        periods = [(link, [shown[id(v)] for v in views]) for link, views in team.periods]
         text = f"{common}\0{team.url}\0{replace(team, periods=[])!r}\0{periods!r}"
         keys[team.url] = _digest(text)
     return keys

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import KeyResult, Objective, Organization, Status
+from .model import CheckIn, KeyResult, Objective, Organization, Status
 from .periods import Period
-from .progress import latest_check_in
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,20 @@ def cadence_of(org: Organization, objective: Objective, kr: KeyResult) -> tuple[
 
 
 def staleness(
-    org: Organization, objective: Objective, kr: KeyResult, period: Period, as_of: dt.date
+    org: Organization,
+    objective: Objective,
+    kr: KeyResult,
+    period: Period,
+    as_of: dt.date,
+    latest: CheckIn | None,
 ) -> Staleness | None:
-    """How overdue the key result is, or None when it is not stale.
+    """How overdue the key result is, given its latest check-in (``latest_check_in``), or None
+    when it is not stale.
 
     Only active objectives in a period containing the as-of date can be stale.
     """
     if objective.status is not Status.ACTIVE or not period.contains(as_of):
         return None
     every, grace = cadence_of(org, objective, kr)
-    latest = latest_check_in(kr, as_of)
     found = Staleness(latest.date if latest else period.start, latest is not None, every, grace)
     return found if (as_of - found.last).days > every + grace else None

@@ -23,7 +23,11 @@ def latest_check_in(kr: KeyResult, as_of: dt.date) -> CheckIn | None:
 
 def key_result_progress(kr: KeyResult, as_of: dt.date) -> float:
     """Unclamped progress; views clamp it to [0, 1] for display."""
-    latest = latest_check_in(kr, as_of)
+    return progress_at(kr, latest_check_in(kr, as_of))
+
+
+def progress_at(kr: KeyResult, latest: CheckIn | None) -> float:
+    """Unclamped progress, given the key result's latest check-in (None when there is none)."""
     if kr.kind is Kind.METRIC:
         assert kr.baseline is not None and kr.target is not None
         if kr.target == kr.baseline:
@@ -103,20 +107,31 @@ def expected_progress(period: Period, as_of: dt.date) -> float:
 
 
 def is_behind(kr: KeyResult, period: Period, as_of: dt.date) -> bool:
-    return key_result_progress(kr, as_of) < expected_progress(period, as_of) - BEHIND_MARGIN
+    return behind(key_result_progress(kr, as_of), period, as_of)
+
+
+def behind(progress: float, period: Period, as_of: dt.date) -> bool:
+    return progress < expected_progress(period, as_of) - BEHIND_MARGIN
+
+
+def latest_confidence(kr: KeyResult, as_of: dt.date) -> float | None:
+    """The confidence of the latest check-in, not after the as-of date, that gives one (the
+    first of a tie)."""
+    latest = None
+    for check_in in kr.check_ins:
+        if (
+            check_in.date <= as_of
+            and check_in.confidence is not None
+            and (latest is None or check_in.date > latest.date)
+        ):
+            latest = check_in
+    return latest.confidence if latest is not None else None
 
 
 def is_at_risk(kr: KeyResult, as_of: dt.date) -> bool:
-    latest = next(
-        (
-            c
-            for c in sorted(kr.check_ins, key=lambda c: c.date, reverse=True)
-            if c.date <= as_of and c.confidence is not None
-        ),
-        None,
-    )
-    return (
-        latest is not None
-        and latest.confidence is not None
-        and (latest.confidence < AT_RISK_CONFIDENCE)
-    )
+    return at_risk(latest_confidence(kr, as_of))
+
+
+def at_risk(confidence: float | None) -> bool:
+    """Whether the latest confidence given is low enough to call the key result at risk."""
+    return confidence is not None and confidence < AT_RISK_CONFIDENCE

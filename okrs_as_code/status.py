@@ -13,12 +13,13 @@ from .cadence import Staleness, staleness
 from .graph import Graph
 from .model import CheckIn, KeyResult, Objective, Organization, Status
 from .progress import (
+    at_risk,
+    behind,
     cascade_progress,
     expected_progress,
-    is_at_risk,
-    is_behind,
-    key_result_progress,
     latest_check_in,
+    latest_confidence,
+    progress_at,
 )
 
 
@@ -73,12 +74,6 @@ class ObjectiveStatus:
         ]
 
 
-def latest_confidence(kr: KeyResult, as_of: dt.date) -> float | None:
-    """The confidence of the latest check-in, not after the as-of date, that gives one."""
-    given = [c for c in kr.check_ins if c.date <= as_of and c.confidence is not None]
-    return max(given, key=lambda c: c.date).confidence if given else None
-
-
 def key_result_status(
     org: Organization | None, graph: Graph, objective: Objective, kr: KeyResult, as_of: dt.date
 ) -> KeyResultStatus:
@@ -89,17 +84,19 @@ def key_result_status(
     """
     period = graph.period(objective.period)
     active = objective.status is Status.ACTIVE
-    stale = staleness(org, objective, kr, period, as_of) if org and period else None
+    last = latest_check_in(kr, as_of)  # once: every figure below is worked out from it
+    progress = progress_at(kr, last)
+    confidence = latest_confidence(kr, as_of)
     return KeyResultStatus(
         objective=objective,
         key_result=kr,
-        progress=key_result_progress(kr, as_of),
+        progress=progress,
         expected=expected_progress(period, as_of) if period else None,
-        last=latest_check_in(kr, as_of),
-        confidence=latest_confidence(kr, as_of),
-        stale=stale,
-        behind=active and period is not None and is_behind(kr, period, as_of),
-        at_risk=active and is_at_risk(kr, as_of),
+        last=last,
+        confidence=confidence,
+        stale=staleness(org, objective, kr, period, as_of, last) if org and period else None,
+        behind=active and period is not None and behind(progress, period, as_of),
+        at_risk=active and at_risk(confidence),
     )
 
 

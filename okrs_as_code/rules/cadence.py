@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..cadence import Staleness, staleness
 from ..diagnostics import Finding
 from ..model import KeyResult
+from ..progress import latest_check_in
 from . import Context, rule
 
 
@@ -35,7 +36,9 @@ def stale(ctx: Context) -> Iterator[Finding]:
         if period is None:
             continue
         for kr in objective.key_results:
-            found = staleness(ctx.org, objective, kr, period, ctx.as_of)
+            found = staleness(
+                ctx.org, objective, kr, period, ctx.as_of, latest_check_in(kr, ctx.as_of)
+            )
             if found is not None:
                 yield _stale(ctx, kr, found)
 

@@ -234,16 +234,16 @@ def _key_result(raw: dict[str, Any], where: Where, reuse: Reuse | None = None) -
         description=_str(raw.get("description")),
     )
     kr.kind = _kind(raw, kr)
-    kr.check_ins = _check_ins(_list(raw.get("check_ins")), where)
+    kr.check_ins = _check_ins(_list(raw.get("check_ins")))
     return kr
 
 
-def _check_ins(items: list[Any], where: Where, start: int = 0) -> list[CheckIn]:
+def _check_ins(items: list[Any], start: int = 0) -> list[CheckIn]:
     """The check-ins of ``items``, the list's items from index ``start`` on."""
     return [
         check_in
         for index, item in enumerate(items, start)
-        if (check_in := _check_in(_dict(item), where.child("check_ins", index))) is not None
+        if (check_in := _check_in(_dict(item), index)) is not None
     ]
 
 
@@ -263,9 +263,9 @@ def _key_result_again(raw: dict[str, Any], where: Where, reuse: Reuse) -> KeyRes
         before, items_before = found
         kept = len(items_before)
         if len(items) >= kept and all(map(operator.is_, items_before, items)):
-            check_ins = before.check_ins + _check_ins(items[kept:], where, kept)
+            check_ins = before.check_ins + _check_ins(items[kept:], kept)
         else:
-            check_ins = _check_ins(items, where)
+            check_ins = _check_ins(items)
         kr = KeyResult(*_KEY_RESULT_FIELDS(before))  # a copy, in a fraction of replace()'s time
         kr.check_ins = check_ins
     reuse[key] = (kr, items)
@@ -282,9 +282,10 @@ def _kind(raw: dict[str, Any], kr: KeyResult) -> Kind:
     return Kind.UNMEASURABLE
 
 
-def _check_in(raw: dict[str, Any], where: Where) -> CheckIn | None:
+def _check_in(raw: dict[str, Any], index: int) -> CheckIn | None:
     # The hottest function of assembly (a large organisation has hundreds of thousands of
-    # check-ins): exact types rather than isinstance, and dates parsed once per distinct text.
+    # check-ins): exact types rather than isinstance, dates parsed once per distinct text, and
+    # the place kept as the item's index, since few check-ins are ever reported on.
     text = raw.get("date")
     value: Any = raw.get("value")
     day = _day(text) if type(text) is str else parse_date(text)
@@ -293,11 +294,11 @@ def _check_in(raw: dict[str, Any], where: Where) -> CheckIn | None:
     confidence: Any = raw.get("confidence")
     note = raw.get("note")
     return CheckIn(
-        date=day,
-        value=float(value),
-        confidence=float(confidence) if type(confidence) in (int, float) else None,
-        note=note if type(note) is str else None,
-        where=where,
+        day,
+        float(value),
+        float(confidence) if type(confidence) in (int, float) else None,
+        note if type(note) is str else None,
+        index,
     )
 
 

@@ -235,5 +235,5 @@ def _with(kr: KeyResult, fields: dict[str, object]) -> KeyResult:
     value = fields["value"]
     number = float(value) if isinstance(value, (bool, int, float)) else 0.0
     day = dt.date.fromisoformat(str(fields["date"]))
-    check_in = CheckIn(day, number, None, None, kr.where)
+    check_in = CheckIn(day, number, None, None, len(kr.check_ins))
     return dataclasses.replace(kr, check_ins=[*kr.check_ins, check_in])

@@ -102,7 +102,7 @@ class CheckIn:
     value: float
     confidence: float | None
     note: str | None
-    where: Where
+    index: int  # in its key result's list of check-ins: where it is, with the key result's place
 
 
 @dataclass(slots=True)

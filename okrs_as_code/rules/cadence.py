@@ -81,7 +81,7 @@ def check_in_order(ctx: Context) -> Iterator[Finding]:
                     continue
                 yield Finding(
                     "OKR302",
-                    current.where.child("date"),
+                    kr.where.child("check_ins", current.index, "date"),
                     message,
                     "keep check-ins oldest first, one per date",
                 )
@@ -108,13 +108,13 @@ def check_in_date(ctx: Context) -> Iterator[Finding]:
                 if check_in.date > ctx.as_of:
                     yield Finding(
                         "OKR303",
-                        check_in.where.child("date"),
+                        kr.where.child("check_ins", check_in.index, "date"),
                         f"check-in dated {check_in.date}, after the as-of date {ctx.as_of}",
                     )
                 elif period is not None and not period.contains(check_in.date):
                     yield Finding(
                         "OKR303",
-                        check_in.where.child("date"),
+                        kr.where.child("check_ins", check_in.index, "date"),
                         f"check-in dated {check_in.date} is outside period {period.id} "
                         f"({period.start}..{period.end})",
                     )

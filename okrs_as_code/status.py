@@ -7,6 +7,7 @@ report and the export all show, from the arithmetic in ``progress`` and ``cadenc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from .cadence import Staleness, staleness
@@ -45,10 +46,15 @@ class KeyResultStatus:
     def current(self) -> float | None:
         return self.last.value if self.last else None
 
-    @property
+    @functools.cached_property
     def flags(self) -> list[str]:
-        named = {"stale": self.stale is not None, "behind": self.behind, "at risk": self.at_risk}
-        return [name for name, on in named.items() if on]
+        # Cached: the views, the export and the objective's own flags each ask for them.
+        named = (
+            ("stale", self.stale is not None),
+            ("behind", self.behind),
+            ("at risk", self.at_risk),
+        )
+        return [name for name, on in named if on]
 
 
 @dataclass(frozen=True)
@@ -62,16 +68,13 @@ class ObjectiveStatus:
     has_children: bool  # children that are not dropped: only then does cascade differ from own
     key_results: list[KeyResultStatus]
 
-    @property
+    @functools.cached_property
     def flags(self) -> list[str]:
         if self.objective.status is not Status.ACTIVE:
             return [self.objective.status.value]
         # An objective carries a key-result flag when any of its key results does.
-        return [
-            flag
-            for flag in ("stale", "behind", "at risk")
-            if any(flag in kr.flags for kr in self.key_results)
-        ]
+        raised = {flag for kr in self.key_results for flag in kr.flags}
+        return [flag for flag in ("stale", "behind", "at risk") if flag in raised]
 
 
 def key_result_status(

@@ -146,6 +146,15 @@ class Cache:
         with contextlib.suppress(ValueError):
             self._write("answers.marshal", marshal.dumps(kept))
 
+    def site_history(self) -> dict[str, Any]:
+        """Each team file's objectives' commits in words, by path (see ``site.changelog``)."""
+        found = self._marshalled("changelog.marshal")
+        return found if isinstance(found, dict) else {}
+
+    def store_site_history(self, kept: dict[str, Any]) -> None:
+        with contextlib.suppress(ValueError):
+            self._write("changelog.marshal", marshal.dumps(kept))
+
     def _marshalled(self, name: str) -> Any:
         with contextlib.suppress(Exception):
             return marshal.loads((self.directory / name).read_bytes())

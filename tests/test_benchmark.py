@@ -75,6 +75,7 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
                  "okrs build, no cache", "okrs build, nothing changed",
                  "okrs build, one team's file changed", "okrs build with history, no cache",
                  "okrs build with history, nothing changed",
+                 "okrs build with history, after a merge (as CI publishes)",
                  "git log --raw, same commits", "okrs validate with history, no cache",
                  "okrs validate with history, one file changed",
                  "okrs validate --base a week back, no cache",

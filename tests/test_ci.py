@@ -258,6 +258,19 @@ def test_publish_deploys_with_the_pages_actions() -> None:
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
+def test_publish_keeps_the_cache_the_build_uses() -> None:
+    """Each merge then reads the history of only the files it changed."""
+    steps = _yaml(STARTER / "github" / "publish.yml")["jobs"]["build"]["steps"]
+    cached = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    build = next(s for s in steps if s.get("run", "").startswith("okrs build"))
+    assert build["env"]["OKRS_CACHE_DIR"] == cached["path"]
+    assert cached["restore-keys"] and cached["key"].startswith(cached["restore-keys"])
+    assert "${{ github.run_id }}" in cached["key"]  # a new entry for every run, to save it
+    pages = _yaml(STARTER / "gitlab-ci.yml")["pages"]
+    folder = pages["cache"]["paths"][0].rstrip("/")
+    assert pages["variables"]["OKRS_CACHE_DIR"] == f"$CI_PROJECT_DIR/{folder}"
+
+
 # The pull-request workflow, run locally
 
 

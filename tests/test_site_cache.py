@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.generate import generate
-from okrs_as_code.site import write
+from okrs_as_code.site import changelog, write
 
 from . import busy
 from .conftest import AS_OF, MakeRepo, RunLine
-from .gitrepo import SAM, commit, edit, start
+from .gitrepo import MARKETING, SAM, commit, edit, start
 from .site_support import same_tree
 
 
@@ -109,6 +110,56 @@ def test_a_new_commit_shows_in_the_history_of_a_rebuild(run_line: RunLine, tmp_p
     page = tmp_path / "site/objectives/2026-Q4/marketing/agency-demand.html"
     assert sha in page.read_text(encoding="utf-8")
     assert same_tree(tmp_path / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_build_after_new_commits_reads_the_history_of_the_files_they_changed(
+    run_line: RunLine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the publish workflow builds: a new output folder each time, the cache kept."""
+    root = start(tmp_path / "okrs-repo")
+    _build(run_line, root, tmp_path / "first")
+    moved = edit(root, "okrs/2026-Q4/marketing.yaml", "target: 300", "target: 250")
+    commit(root, {"okrs/2026-Q4/marketing.yaml": moved}, "Lower", "2026-11-20T10:00:00+00:00", SAM)
+    asked: list[list[str] | None] = []
+    real = changelog.read_timeline
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("paths"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(changelog, "read_timeline", spy)
+    _build(run_line, root, tmp_path / "second")
+    assert asked == [["okrs/2026-Q4/marketing.yaml"]]
+    page = tmp_path / "second/objectives/2026-Q4/marketing/agency-demand.html"
+    assert "target 300 -&gt; 250" in page.read_text(encoding="utf-8")
+    monkeypatch.undo()
+    assert same_tree(tmp_path / "second", _fresh(run_line, root, tmp_path))
+
+
+# Objectives whose versions are in more than one file: those files' words are never kept, and
+# a file to read that shares an objective with a kept one makes the whole history read again.
+MOVES: dict[str, dict[str, str | None]] = {
+    "renamed": {"okrs/2026-Q4/marketing.yaml": None, "okrs/2026-Q4/brand.yaml": MARKETING},
+    "copied": {"okrs/2026-Q4/marketing-again.yaml": MARKETING},
+    "removed": {"okrs/2026-Q4/product.yaml": None},
+}
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_the_history_from_the_cache_equals_a_fresh_read_when_files_move(
+    run_line: RunLine, tmp_path: Path, move: str
+) -> None:
+    root = start(tmp_path / "okrs-repo")
+    _build(run_line, root, tmp_path / "first")
+    commit(root, MOVES[move], f"{move} a file", "2026-11-20T10:00:00+00:00", SAM)
+    _build(run_line, root, tmp_path / "second")
+    _build(run_line, root, tmp_path / "fresh", "--no-cache")
+    assert same_tree(tmp_path / "second", tmp_path / "fresh")
+    moved = edit(root, "okrs/2026-Q4/company.yaml", "value: 4.7}", "value: 4.72}")
+    commit(root, {"okrs/2026-Q4/company.yaml": moved}, "Up", "2026-11-21T10:00:00+00:00", SAM)
+    _build(run_line, root, tmp_path / "third")
+    _build(run_line, root, tmp_path / "fresh-again", "--no-cache")
+    assert same_tree(tmp_path / "third", tmp_path / "fresh-again")
 
 
 def test_a_site_written_on_both_cores_equals_one_written_on_one(

@@ -28,9 +28,9 @@ from ..parallel import beside
 from ..resources import shipped_dir
 from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
-from ..validate import Loaded, load_whole
+from ..validate import Loaded, history_for, load_whole
 from ..validate import outcome as checked
-from . import manifest
+from . import changelog, manifest
 from .collect import Collector
 from .views import SiteView
 from .write import parallel, remove_stale, write_file, write_pages
@@ -118,7 +118,10 @@ def _check_and_write(
     plan: Build, files: int, strict: bool, tracker: Tracker
 ) -> tuple[Summary, manifest.Written | None]:
     """Validate, then write the site unless ``strict`` and there are errors."""
-    history = timeline.read(plan.root, plan.cache)  # the history rules and "last changed"
+    told = changelog.read(plan.root, plan.cache, tracker)  # each objective's commits, in words
+    history: timeline.Timeline | str | None = told if isinstance(told, str) else told.timeline
+    if history is None:  # the words came mostly from the cache: the history rules read their own
+        history = history_for(plan.loaded, plan.cache)
     check = functools.partial(checked, plan.loaded, plan.as_of, None, files, history)
     big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
     with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:
@@ -128,8 +131,8 @@ def _check_and_write(
     summary.notices = outcome.notices
     if strict and outcome.errors:
         return summary, None
-    found = history if isinstance(history, timeline.Timeline) else None
-    written = _write(plan, found, known, outcome.diagnostics, tracker)
+    words = None if isinstance(told, str) else told.words
+    written = _write(plan, words, known, outcome.diagnostics, tracker)
     summary.written, summary.files = True, len(written.files)
     return summary, written
 
@@ -150,7 +153,7 @@ class Build:
 
 def _write(
     plan: Build,
-    found: timeline.Timeline | None,
+    words: changelog.Words | None,
     known: list[ObjectiveStatus],
     diagnostics: list[Diagnostic],
     tracker: Tracker,
@@ -163,7 +166,7 @@ def _write(
 
     # okrs.json needs no view: it is written on the other core while the views are built.
     with beside(write_json, worth_it=parallel(len(known))):
-        site = Collector(loaded, as_of, found, known, tracker).site(diagnostics)
+        site = Collector(loaded, as_of, words, known, tracker).site(diagnostics)
         static = static_files(plan.root / USER_TEMPLATES / "static")
 
         def write_the_rest() -> None:

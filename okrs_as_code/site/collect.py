@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..changes import Change as ChangeHow
 from ..diagnostics import Diagnostic, Severity
 from ..export import team_children
 from ..graph import active_periods, current_period
@@ -13,9 +12,9 @@ from ..model import Objective, Status
 from ..periods import Period
 from ..selection import periods_with_files
 from ..status import ObjectiveStatus, objective_status
-from ..timeline import Timeline, Version, entries
 from ..tracker import SILENT, Tracker
 from ..validate import Loaded
+from .changelog import Record, Words
 from .pages import Context, objective_view, period_url, team_url, unaligned
 from .render import markdown, percent
 from .views import (
@@ -40,7 +39,7 @@ class Collector:
         self,
         loaded: Loaded,
         as_of: dt.date,
-        history: Timeline | None = None,
+        words: Words | None = None,
         statuses: list[ObjectiveStatus] | None = None,
         tracker: Tracker = SILENT,
     ) -> None:
@@ -69,9 +68,10 @@ class Collector:
         self.by_team: dict[tuple[str, str], list[ObjectiveView]] = {}
         for o in self.objectives:
             self.by_team.setdefault((o.team, o.period), []).append(self.views[o.ref])
-        if history is not None:
+        if words is not None:
             for objective in self.objectives:
-                _fill_history(self.views[objective.ref], history.of(objective))
+                key = (objective.period, objective.team, objective.id)
+                _fill_history(self.views[objective.ref], words.get(key, ([], {})))
 
     def site(self, diagnostics: list[Diagnostic]) -> SiteView:
         org = self.model.org
@@ -259,25 +259,9 @@ def _with(item: KeyResultItem, detail: str) -> KeyResultItem:
     return KeyResultItem(item.title, item.url, item.team, item.period, detail)
 
 
-def _fill_history(view: ObjectiveView, versions: list[Version]) -> None:
+def _fill_history(view: ObjectiveView, record: Record) -> None:
     """The objective's commits, newest first, and each key result's last change."""
-    history = []
-    last: dict[str, ChangeView] = {}
-    for entry in entries(versions):
-        commit = entry.commit
-        created = any(c.kind == "created" and c.ref == view.ref for c in entry.changes)
-        words = ["created"] if created else [_words(view.ref, c) for c in entry.changes]
-        history.append(ChangeView(commit.author, commit.date[:10], commit.short, "; ".join(words)))
-        for kr_id in dict.fromkeys(c.ref.partition("#")[2] for c in entry.changes):
-            mine = [c.text for c in entry.changes if c.ref == f"{view.ref}#{kr_id}"]
-            if kr_id and mine:
-                summary = "; ".join(mine)
-                last[kr_id] = ChangeView(commit.author, commit.date[:10], commit.short, summary)
-    view.history = history[::-1]
+    history, last = record
+    view.history = [ChangeView(*line) for line in history]
     view.last_changed = view.history[0] if view.history else None
-    view.kr_changes = last
-
-
-def _words(ref: str, change: ChangeHow) -> str:
-    kr_id = change.ref.removeprefix(ref).removeprefix("#")
-    return f"{kr_id}: {change.text}" if kr_id else change.text
+    view.kr_changes = {kr_id: ChangeView(*line) for kr_id, line in last.items()}

@@ -258,14 +258,22 @@ def test_publish_deploys_with_the_pages_actions() -> None:
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
-def test_publish_keeps_the_cache_the_build_uses() -> None:
-    """Each merge then reads the history of only the files it changed."""
-    steps = _yaml(STARTER / "github" / "publish.yml")["jobs"]["build"]["steps"]
-    cached = next(s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@"))
-    build = next(s for s in steps if s.get("run", "").startswith("okrs build"))
-    assert build["env"]["OKRS_CACHE_DIR"] == cached["path"]
-    assert cached["restore-keys"] and cached["key"].startswith(cached["restore-keys"])
-    assert "${{ github.run_id }}" in cached["key"]  # a new entry for every run, to save it
+@pytest.mark.parametrize(("name", "action"), [("publish", "cache"), ("validate", "cache/restore")])
+def test_the_workflows_keep_the_cache_their_runs_use(name: str, action: str) -> None:
+    """Each merge then reads the history of only the files it changed, and a pull request what
+    it changed since the last merge; pull requests restore the cache without adding theirs."""
+    job = next(iter(_yaml(STARTER / "github" / f"{name}.yml")["jobs"].values()))
+    step = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert step["uses"] == f"actions/{action}@v4"
+    cached = step["with"]
+    assert cached["path"] == "${{ env.OKRS_CACHE_DIR }}" and job["env"]["OKRS_CACHE_DIR"]
+    assert cached["key"] == "okrs-${{ github.run_id }}" and cached["restore-keys"] == "okrs-"
+    ignored = (STARTER / "gitignore").read_text(encoding="utf-8").splitlines()
+    assert job["env"]["OKRS_CACHE_DIR"] == "${{ github.workspace }}/.okrs-cache"
+    assert "/.okrs-cache/" in ignored
+
+
+def test_gitlab_pages_keeps_the_cache_its_build_uses() -> None:
     pages = _yaml(STARTER / "gitlab-ci.yml")["pages"]
     folder = pages["cache"]["paths"][0].rstrip("/")
     assert pages["variables"]["OKRS_CACHE_DIR"] == f"$CI_PROJECT_DIR/{folder}"

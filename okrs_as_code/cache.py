@@ -92,6 +92,16 @@ class Cache:
         kept[key] = outcome
         self._write("results.json", json.dumps(kept).encode("utf-8"))
 
+    def last_run(self) -> dict[str, Any]:
+        """The context, files' digests and outcome of the last run that reported on every
+        file (see ``validate``)."""
+        found = self._marshalled("lastrun.marshal")
+        return found if isinstance(found, dict) else {}
+
+    def store_last_run(self, run: dict[str, Any]) -> None:
+        with contextlib.suppress(ValueError):
+            self._write("lastrun.marshal", marshal.dumps(run))
+
     def skeletons(self) -> Skeletons:
         found = self._marshalled("skeletons.marshal")
         return found if isinstance(found, dict) else {}

@@ -185,15 +185,71 @@ def check(
     cached = cache.outcome(key) if cache else None
     if cached is not None:
         return _from_json(cached, as_of)
+    if cache is not None and wanted is None:
+        result = _after_edits(snap, as_of, context, cache, tracker)
+        if result is None:
+            result = _run(snap, as_of, None, cache, tracker)
+        digests = {raw.path: raw.digest for raw in snap.files}
+        cache.store_last_run({"context": context, "digests": digests, "outcome": _to_json(result)})
+    else:
+        result = _run(snap, as_of, wanted, cache, tracker)
+    if cache is not None:
+        cache.store_outcome(key, _to_json(result))
+    return result
+
+
+def _run(
+    snap: Snapshot, as_of: dt.date, wanted: set[str] | None, cache: Cache | None, tracker: Tracker
+) -> Outcome:
     loaded = load_focused(snap, wanted, cache)
     # A run on some files (pre-commit) reads only those files' history: objectives are judged
     # by the commits that changed their own file; a full run also follows moves between files.
     paths = sorted(wanted) if wanted is not None else None
     history = history_for(loaded, cache, paths=paths, tracker=tracker)
-    result = outcome(loaded, as_of, wanted, len(snap.files), history)
-    if cache is not None:
-        cache.store_outcome(key, _to_json(result))
-    return result
+    return outcome(loaded, as_of, wanted, len(snap.files), history)
+
+
+def _after_edits(
+    snap: Snapshot, as_of: dt.date, context: list[str], cache: Cache, tracker: Tracker
+) -> Outcome | None:
+    """A full run's outcome from the last full run's and the edited files', or None when that
+    cannot be told apart from running every rule again.
+
+    What the rules say about one file depends on that file and on the others' skeletons (a
+    run on some files, as pre-commit makes, relies on the same). So when org.yaml, the as-of
+    date, the commit checked out and the set of files are those of the last full run, and the
+    edited files keep their skeletons, every other file's diagnostics are the last run's, and
+    only the edited files are checked, with the whole history (a full run follows objectives
+    moved between files).
+    """
+    last = cache.last_run()
+    digests = last.get("digests")
+    if last.get("context") != context or not isinstance(digests, dict):
+        return None
+    now = {raw.path: raw.digest for raw in snap.files}
+    edited = {path for path, digest in now.items() if digests.get(path) != digest}
+    if now.keys() != digests.keys() or not edited or ORG_FILE in edited:
+        return None
+    if len(edited) > len(now) // 4:  # a long way from the last run: as fast to run it all
+        return None
+    kept = cache.skeletons()  # as the last full run left them, unless another run since
+    if any(kept.get(raw.path, ("",))[0] != digests[raw.path] for raw in snap.team_files):
+        return None
+    loaded = load_focused(snap, edited, cache)
+    if any(s.path in edited and (not s.ok or skeleton(s.data) != kept[s.path][1])
+           for s in loaded.sources):  # fmt: skip
+        return None
+    try:
+        before = _from_json(last["outcome"], as_of)
+    except (KeyError, TypeError, ValueError):
+        return None
+    fresh = outcome(
+        loaded, as_of, edited, len(snap.files), history_for(loaded, cache, tracker=tracker)
+    )
+    others = [d for d in before.diagnostics if d.path not in edited]
+    diagnostics = sorted({*others, *fresh.diagnostics}, key=Diagnostic.sort_key)
+    cache.store_skeletons({**kept, **{p: (now[p], kept[p][1]) for p in edited}})
+    return Outcome(diagnostics, len(snap.files), as_of, fresh.notices)
 
 
 def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -> Loaded:

@@ -70,6 +70,8 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
     rows = _rows(report)
     for tool in ("read the bytes", "json.loads, same data", "okrs, no cache",
                  "okrs, nothing changed", "okrs, one file changed (pre-commit)",
+                 "okrs, one file edited, every file checked",
+                 "okrs validate with history, one file edited, every file checked",
                  "okrs, no cache, every key result stale",
                  "okrs check-in", "check-jsonschema (schema only)",
                  "okrs build, no cache", "okrs build, nothing changed",

@@ -6,6 +6,7 @@ import json
 import shutil
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +119,63 @@ def test_skeletons_follow_changes_in_other_files(run_line: RunLine, make_repo: M
         (root / "okrs/2026-Q4/company.yaml").read_text().replace("number-one-rated", "top")
     )
     assert [d[2] for d in _report(run_line, root, PRODUCT)] == ["OKR110"]
+
+
+# Edits that leave the file's skeleton as it was (the only part other files' rules look at),
+# and one that does not. A full run after the first kind checks only the edited file and takes
+# every other file's diagnostics from the last full run.
+KEEPING = {
+    "title": ("title: Launch features that creatives love", "title: Launch what creatives love"),
+    "check-in": ("{date: 2026-10-19, value: 45,", "{date: 2026-10-19, value: 46,"),
+    "a new problem": ("        target: 30\n", "        target: thirty\n"),
+}
+CHANGING = {"alignment": ("aligns_to: marketing/agency-demand", "aligns_to: company/x")}
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
+    """The files each rules run reports on (None: every file), while the test runs."""
+    from okrs_as_code import validate
+
+    asked: list[set[str] | None] = []
+    real = validate.outcome
+
+    def spy(loaded: Any, as_of: Any, wanted: set[str] | None, *rest: Any) -> Any:
+        asked.append(wanted)
+        return real(loaded, as_of, wanted, *rest)
+
+    monkeypatch.setattr(validate, "outcome", spy)
+    return asked
+
+
+@pytest.mark.parametrize("edit", [*KEEPING, *CHANGING])
+def test_a_full_run_after_an_edit_equals_a_run_with_no_cache(
+    run_line: RunLine, example: Path, checked: list[set[str] | None], edit: str
+) -> None:
+    root = _broken_example(example)
+    before = _report(run_line, root)
+    old, new = {**KEEPING, **CHANGING}[edit]
+    path = root / PRODUCT
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    checked.clear()
+    after = _report(run_line, root)
+    assert checked == ([{PRODUCT}] if edit in KEEPING else [None])
+    assert after == _report(run_line, root, "--no-cache")
+    assert [d for d in after if d[0] != PRODUCT] == [d for d in before if d[0] != PRODUCT]
+    if edit == "a new problem":
+        assert "OKR002" in {d[2] for d in after if d[0] == PRODUCT}
+
+
+def test_a_new_file_since_the_last_full_run_makes_every_rule_run(
+    run_line: RunLine, example: Path, checked: list[set[str] | None]
+) -> None:
+    root = _broken_example(example)
+    _report(run_line, root)
+    path = root / PRODUCT
+    path.write_text(path.read_text().replace(*KEEPING["title"], 1))
+    (root / "okrs/2026-Q4/extra.yaml").write_text((root / PRODUCT).read_text())
+    checked.clear()
+    after = _report(run_line, root)
+    assert checked == [None]
+    assert after == _report(run_line, root, "--no-cache")

@@ -175,6 +175,21 @@ def test_a_shallow_clone_says_so(repo: Path, tmp_path: Path, run_line: RunLine) 
     assert "OKR401" not in result.stdout
 
 
+def test_a_run_after_edits_keeps_the_history_findings_of_the_files_not_edited(
+    repo: Path, run_line: RunLine
+) -> None:
+    """The edited files alone are checked again, against the whole history."""
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    first = diagnostics(run_line, repo)
+    marketing = "okrs/2026-Q4/marketing.yaml"
+    (repo / marketing).write_text(edit(repo, marketing, "Create demand", "Create real demand"))
+    assert diagnostics(run_line, repo) == first == diagnostics(run_line, repo, "--no-cache")
+    (repo / PRODUCT_FILE).write_text(edit(repo, PRODUCT_FILE, "target: 300", "target: 250"))
+    [found] = diagnostics(run_line, repo)
+    assert "from 300 to 250 in uncommitted changes" in found["message"]
+    assert [found] == diagnostics(run_line, repo, "--no-cache")
+
+
 def test_the_cache_sees_a_new_commit(repo: Path, run_line: RunLine, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = {"OKRS_CACHE_DIR": str(cache_dir)}

@@ -342,7 +342,8 @@ def tree(
     # https://no-color.org: any non-empty NO_COLOR turns colour off; click.echo already leaves
     # it out when the output is not a terminal.
     paint = _no_paint if os.environ.get("NO_COLOR") else _paint
-    click.echo(show(_root(root), _as_of(as_of), options, paint), nl=False)
+    folder = _root(root)
+    click.echo(show(folder, _as_of(as_of), options, paint, _cache(folder)), nl=False)
 
 
 @main.command(
@@ -362,7 +363,8 @@ def report(output_format: str, as_of: dt.datetime | None, root: Path | None) -> 
     """
     from .report import report as digest
 
-    click.echo(digest(_root(root), _as_of(as_of), output_format), nl=False)
+    folder = _root(root)
+    click.echo(digest(folder, _as_of(as_of), output_format, _cache(folder)), nl=False)
 
 
 @main.command(
@@ -383,7 +385,8 @@ def export(output_format: str, as_of: dt.datetime | None, root: Path | None) -> 
     """
     from .export import export as dump
 
-    click.echo(dump(_root(root), _as_of(as_of), output_format), nl=False)
+    folder = _root(root)
+    click.echo(dump(folder, _as_of(as_of), output_format, _cache(folder)), nl=False)
 
 
 @main.command(epilog="\b\nExamples:\n  okrs codeowners\n  okrs codeowners --check")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .cache import Cache
 from .graph import Graph, current_period, period_of
 from .model import CheckIn, Model, Objective, Organization
 from .periods import Period
@@ -25,9 +26,9 @@ from .validate import Loaded, load_repository
 SCHEMA_VERSION = 1
 
 
-def export(root: Path, as_of: dt.date, output_format: str) -> str:
+def export(root: Path, as_of: dt.date, output_format: str, cache: Cache | None = None) -> str:
     """The repository at ``root`` in ``output_format`` (see ``FORMATS``)."""
-    return FORMATS[output_format](load_repository(root), as_of)
+    return FORMATS[output_format](load_repository(root, cache=cache), as_of)
 
 
 def _round(value: float | None) -> float | None:

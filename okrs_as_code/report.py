@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import markdown as md
+from .cache import Cache
 from .graph import active_periods
 from .model import Objective, Organization, Status
 from .periods import Period
@@ -61,9 +62,9 @@ class Digest:
         return self.org.name if self.org else ""
 
 
-def report(root: Path, as_of: dt.date, output_format: str) -> str:
+def report(root: Path, as_of: dt.date, output_format: str, cache: Cache | None = None) -> str:
     """The digest of the repository at ``root`` in ``output_format`` (see ``FORMATS``)."""
-    return FORMATS[output_format](digest(load_repository(root), as_of))
+    return FORMATS[output_format](digest(load_repository(root, cache=cache), as_of))
 
 
 def digest(loaded: Loaded, as_of: dt.date) -> Digest:
@@ -82,12 +83,19 @@ def _period(loaded: Loaded, period: Period, as_of: dt.date) -> PeriodDigest:
         for o in loaded.model.objectives()
         if o.period == period.id and o.status is not Status.DROPPED
     ]
-    statuses = [objective_status(org, loaded.graph, o, as_of) for o in objectives]
+    own: dict[int, float] = {}  # shared: each cascade would otherwise work out its subtree again
+    statuses = [objective_status(org, loaded.graph, o, as_of, own) for o in objectives]
     krs = [kr for s in statuses if s.objective.status is Status.ACTIVE for kr in s.key_results]
     by_team: dict[str, list[float]] = {}
     for status in statuses:
         by_team.setdefault(status.objective.team, []).append(status.own)
-    teams = [_team_line(org, team, by_team[team], krs) for team in _team_order(org, by_team)]
+    krs_of: dict[str, list[KeyResultStatus]] = {}
+    for kr in krs:
+        krs_of.setdefault(kr.objective.team, []).append(kr)
+    teams = [
+        _team_line(org, team, by_team[team], krs_of.get(team, []))
+        for team in _team_order(org, by_team)
+    ]
     return PeriodDigest(
         period,
         period.elapsed(as_of),
@@ -99,10 +107,10 @@ def _period(loaded: Loaded, period: Period, as_of: dt.date) -> PeriodDigest:
 
 
 def _team_line(
-    org: Organization | None, team: str, progress: list[float], krs: list[KeyResultStatus]
+    org: Organization | None, team: str, progress: list[float], mine: list[KeyResultStatus]
 ) -> TeamLine:
+    """One team's line: ``mine`` are the key results of its active objectives."""
     known = org.teams.get(team) if org else None
-    mine = [k for k in krs if k.objective.team == team]
     return TeamLine(
         team,
         known.name if known else team,
@@ -116,15 +124,19 @@ def _team_line(
 
 def _team_order(org: Organization | None, teams: dict[str, Any]) -> list[str]:
     """The organisation's tree, root first and depth first, then any team it does not know."""
-    order: list[str] = []
+    order: dict[str, None] = {}  # insertion-ordered, and a set for the checks
     if org is not None:
-        stack = [t for t in reversed(org.teams) if org.teams[t].parent not in org.teams]
+        children: dict[str | None, list[str]] = {}
+        for t in reversed(org.teams):
+            parent = org.teams[t].parent
+            children.setdefault(parent if parent in org.teams else None, []).append(t)
+        stack = list(children.get(None, []))
         while stack:
             team = stack.pop()
             if team not in order:
-                order.append(team)
-                stack.extend(t for t in reversed(org.teams) if org.teams[t].parent == team)
-    order.extend(sorted(t for t in teams if t not in order))
+                order[team] = None
+                stack.extend(children.get(team, []))
+    order.update(dict.fromkeys(sorted(t for t in teams if t not in order)))
     return [t for t in order if t in teams]
 
 

@@ -13,6 +13,8 @@ def one_line(text: str) -> str:
 
     A title could otherwise carry an escape sequence that repaints the user's terminal.
     """
+    if text.isprintable():  # nearly always, and a tree prints thousands of lines
+        return " ".join(text.split())
     printable = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(printable.split())
 
@@ -25,6 +27,8 @@ def _columns(ch: str) -> int:
 
 def width(text: str) -> int:
     """Columns the text takes in a terminal: wide East Asian characters take two."""
+    if text.isascii():  # one column each, and the common case
+        return len(text)
     return sum(_columns(ch) for ch in text)
 
 

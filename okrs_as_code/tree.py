@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .graph import Graph
 from .model import KeyResult, Kind, Objective, Status
 from .periods import Period
@@ -60,9 +61,15 @@ def _plain(text: str, style: str) -> str:
     return text
 
 
-def tree(root: Path, as_of: dt.date, options: TreeOptions, paint: Paint = _plain) -> str:
+def tree(
+    root: Path,
+    as_of: dt.date,
+    options: TreeOptions,
+    paint: Paint = _plain,
+    cache: Cache | None = None,
+) -> str:
     """The tree of the repository at ``root``, read as far as its files can be read."""
-    return render(load_repository(root), as_of, options, paint)
+    return render(load_repository(root, cache=cache), as_of, options, paint)
 
 
 def render(loaded: Loaded, as_of: dt.date, options: TreeOptions, paint: Paint = _plain) -> str:
@@ -149,6 +156,7 @@ class _View:
         self.objectives = loaded.model.objectives()
         self.keep = self._keep(options.team) if options.team else None
         self.seen: set[str] = set()
+        self.own: dict[int, float] = {}  # each objective's own progress, for every cascade
 
     def rows(self) -> Iterator[_Row]:
         groups: dict[tuple[str, ...], tuple[list[Target], list[Objective]]] = {}
@@ -262,7 +270,7 @@ class _View:
         yield from self._branches(kids, below, objective)
 
     def _objective_row(self, objective: Objective, lead: str) -> _Row:
-        status = objective_status(self.org, self.graph, objective, self.as_of)
+        status = objective_status(self.org, self.graph, objective, self.as_of, self.own)
         shown = status.cascade if status.has_children else status.own
         mark = CASCADE_MARK if status.has_children else " "
         where = objective.team

@@ -68,12 +68,17 @@ class Loaded:
         return PositionIndex({s.path: s.text for s in self.sources if s.text is not None})
 
 
-def load_repository(root: Path, overrides: dict[str, str] | None = None) -> Loaded:
+def load_repository(
+    root: Path, overrides: dict[str, str] | None = None, cache: Cache | None = None
+) -> Loaded:
     """Read, schema-check and assemble every file; unreadable files become findings.
 
     ``overrides`` gives the text of some files as they would be after an edit, so an edit can
-    be validated before anything is written.
+    be validated before anything is written. With a ``cache``, files parsed before are read
+    back from it (see :func:`load_whole`).
     """
+    if cache is not None:
+        return load_whole(snapshot.take(root, overrides, cache=cache), cache)
     return _load(snapshot.take(root, overrides))
 
 

@@ -179,3 +179,20 @@ def test_a_new_file_since_the_last_full_run_makes_every_rule_run(
     after = _report(run_line, root)
     assert checked == [None]
     assert after == _report(run_line, root, "--no-cache")
+
+
+@pytest.mark.parametrize(
+    "command", [["tree"], ["report"], ["export"], ["export", "--format", "csv"]], ids=" ".join
+)
+def test_the_day_to_day_views_read_an_edit_past_the_cache(
+    run_line: RunLine, example: Path, command: list[str]
+) -> None:
+    """They read files parsed before from the cache, and never a file's stale data."""
+    args = [*command, "--root", str(example), "--as-of", AS_OF]
+    first = run_line(args, expect=0).output
+    path = example / PRODUCT
+    latest = "{date: 2026-11-16, value: 38,"
+    path.write_text(path.read_text().replace(latest, "{date: 2026-11-16, value: 30,", 1))
+    after = run_line(args, expect=0).output
+    assert after != first
+    assert after == run_line(args, expect=0, env={"OKRS_NO_CACHE": "1"}).output

@@ -95,19 +95,16 @@ class Cache:
     def last_run(self) -> dict[str, Any]:
         """The context, files' digests and outcome of the last run that reported on every
         file (see ``validate``)."""
-        found = self._marshalled("lastrun.marshal")
-        return found if isinstance(found, dict) else {}
+        return self._mapping("lastrun.marshal")
 
     def store_last_run(self, run: dict[str, Any]) -> None:
-        with contextlib.suppress(ValueError):
-            self._write("lastrun.marshal", marshal.dumps(run))
+        self._store("lastrun.marshal", run)
 
     def skeletons(self) -> Skeletons:
-        found = self._marshalled("skeletons.marshal")
-        return found if isinstance(found, dict) else {}
+        return self._mapping("skeletons.marshal")
 
     def store_skeletons(self, skeletons: Skeletons) -> None:
-        self._write("skeletons.marshal", marshal.dumps(skeletons))
+        self._store("skeletons.marshal", skeletons)
 
     def parsed_org(self, digest: str) -> tuple[bool, Any]:
         """The data of org.yaml kept by :meth:`store_parsed_org`, if its digest is ``digest``."""
@@ -119,8 +116,7 @@ class Cache:
 
     def store_parsed_org(self, digest: str, data: Any) -> None:
         # org.yaml is read by every run, and on a large organisation it is large.
-        with contextlib.suppress(ValueError):
-            self._write("org.marshal", marshal.dumps((digest, data)))
+        self._store("org.marshal", (digest, data))
 
     def commit_lists(self) -> list[Any]:
         """Lists of the commits that changed the OKR files (see :mod:`commits`)."""
@@ -128,64 +124,62 @@ class Cache:
         return found if isinstance(found, list) else []
 
     def store_commit_lists(self, lists: list[Any]) -> None:
-        self._write("commits.marshal", marshal.dumps(lists))
+        self._store("commits.marshal", lists)
 
     def version_facts(self) -> dict[str, Any]:
         """What each version of a team file commits to, by blob hash (see :mod:`versions`)."""
-        found = self._marshalled("versions.marshal")
-        return found if isinstance(found, dict) else {}
+        return self._mapping("versions.marshal")
 
     def store_version_facts(self, facts: dict[str, Any]) -> None:
         # marshal writes data shared by several versions once, and reads it back shared.
-        with contextlib.suppress(ValueError):
-            self._write("versions.marshal", marshal.dumps(facts))
+        self._store("versions.marshal", facts)
         for name in _REPLACED:
             with contextlib.suppress(OSError):
                 (self.directory / name).unlink(missing_ok=True)
 
     def history_answer(self, key: str) -> Any:
         """A recent ``okrs history`` answer, by commit and reference (see :mod:`history`)."""
-        found = self._marshalled("answers.marshal")
-        return found.get(key) if isinstance(found, dict) else None
+        return self._mapping("answers.marshal").get(key)
 
     def store_history_answer(self, key: str, answer: Any) -> None:
-        found = self._marshalled("answers.marshal")
-        answers = {k: v for k, v in (found if isinstance(found, dict) else {}).items() if k != key}
+        answers = {k: v for k, v in self._mapping("answers.marshal").items() if k != key}
         kept = dict(list(answers.items())[-(_RESULTS_KEPT - 1) :])
         kept[key] = answer
-        with contextlib.suppress(ValueError):
-            self._write("answers.marshal", marshal.dumps(kept))
+        self._store("answers.marshal", kept)
 
     def site_history(self) -> dict[str, Any]:
         """Each team file's objectives' commits in words, by path (see ``site.changelog``)."""
-        found = self._marshalled("changelog.marshal")
-        return found if isinstance(found, dict) else {}
+        return self._mapping("changelog.marshal")
 
     def store_site_history(self, kept: dict[str, Any]) -> None:
-        with contextlib.suppress(ValueError):
-            self._write("changelog.marshal", marshal.dumps(kept))
+        self._store("changelog.marshal", kept)
 
     def _marshalled(self, name: str) -> Any:
         with contextlib.suppress(Exception):
             return marshal.loads((self.directory / name).read_bytes())
         return None
 
-    def parsed(self) -> Parsed:
-        """Each team file's parsed data by path, with the digest of the bytes it came from."""
-        found = self._marshalled("parsed.marshal")
+    def _mapping(self, name: str) -> dict[str, Any]:
+        found = self._marshalled(name)
         return found if isinstance(found, dict) else {}
 
-    def store_parsed(self, parsed: Parsed) -> None:
+    def _store(self, name: str, value: Any) -> None:
         with contextlib.suppress(ValueError):  # data nested too deeply to marshal
-            self._write("parsed.marshal", marshal.dumps(parsed))
+            self._write(name, marshal.dumps(value))
+
+    def parsed(self) -> Parsed:
+        """Each team file's parsed data by path, with the digest of the bytes it came from."""
+        return self._mapping("parsed.marshal")
+
+    def store_parsed(self, parsed: Parsed) -> None:
+        self._store("parsed.marshal", parsed)
 
     def site(self, out: Path) -> dict[str, Any]:
         """What the last build into ``out`` wrote (see ``site.manifest``); empty when unknown."""
-        found = self._marshalled(_site_file(out))
-        return found if isinstance(found, dict) else {}
+        return self._mapping(_site_file(out))
 
     def store_site(self, out: Path, manifest: dict[str, Any]) -> None:
-        self._write(_site_file(out), marshal.dumps(manifest))
+        self._store(_site_file(out), manifest)
 
     def _results(self) -> dict[str, Any]:
         with contextlib.suppress(Exception):

@@ -62,7 +62,7 @@ def replay(
     file version read.
     """
     listed = _listed(root, cache, rev, paths)
-    touched = [[p for p in commit.changes if _team_file(p)] for commit in listed]
+    touched = [[p for p in commit.changes if team_file(p)] for commit in listed]
     read = _read_facts if not check_ins else _read_full
     wanted = [(p, c.changes[p]) for c, ps in zip(listed, touched, strict=True) for p in ps]
     contents = read(root, wanted, cache, tracker)
@@ -86,7 +86,8 @@ def replay(
         yield Step(commit, {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys})
 
 
-def _team_file(path: str) -> bool:
+def team_file(path: str) -> bool:
+    """Whether a path of the history listing is a team file (a YAML file other than org.yaml)."""
     return path != ORG_FILE and path.endswith((".yaml", ".yml"))
 
 

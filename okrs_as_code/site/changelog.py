@@ -21,7 +21,7 @@ from .. import commits, gitutil
 from ..cache import Cache
 from ..changes import Change, Key
 from ..errors import OkrsError
-from ..repository import ORG_FILE
+from ..history import team_file
 from ..timeline import Timeline, Version, entries
 from ..timeline import read as read_timeline
 from ..tracker import SILENT, Tracker
@@ -59,7 +59,7 @@ def read(root: Path, cache: Cache | None, tracker: Tracker = SILENT) -> Told | s
     if words.keys() & found.versions.keys():
         return _whole(root, cache, chains, tracker)
     mine = _words(found)
-    _store(cache, chains, found, mine, fresh)
+    _store(cache, {path: chains[path] for path in stale}, found, mine, fresh)
     return Told({**words, **mine}, None)
 
 
@@ -87,7 +87,7 @@ def _chains(root: Path, cache: Cache | None) -> dict[str, str] | None:
     digests: dict[str, hashlib.blake2b] = defaultdict(lambda: hashlib.blake2b(digest_size=16))
     for commit in listed:
         for path, blob in commit.changes.items():
-            if path != ORG_FILE:
+            if team_file(path):
                 digests[path].update(f"{commit.hash}\0{blob}\0".encode())
     return {path: digest.hexdigest() for path, digest in digests.items()}
 
@@ -102,14 +102,15 @@ def _same(kept: object, digest: str) -> bool:
 
 
 def _store(
-    cache: Cache, chains: dict[str, str], found: Timeline, words: Words, kept: dict[str, Kept]
+    cache: Cache, read: dict[str, str], found: Timeline, words: Words, kept: dict[str, Kept]
 ) -> None:
-    """Keep the ``words`` of every objective ``found`` holds, by each file that held it."""
+    """Keep the ``words`` of every objective ``found`` holds, by each file that held it, for
+    each file ``read`` (by the digest of its versions), and the ``kept`` files' as they were."""
     by_file: dict[str, dict[Key, Record]] = defaultdict(dict)
     for key, versions in found.versions.items():
         for path in {v.objective.where.file for v in versions if v.objective is not None}:
             by_file[path][key] = words[key]
-    stored = {path: (chains[path], words) for path, words in by_file.items() if path in chains}
+    stored = {path: (digest, by_file.get(path, {})) for path, digest in read.items()}
     cache.store_site_history({**kept, **stored})
 
 

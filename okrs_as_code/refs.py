@@ -44,6 +44,7 @@ class RefIndex:
 
     def __init__(self, objectives: list[Objective]) -> None:
         self.by_key: dict[tuple[str, str, str], Objective] = {}
+        self._teams: set[str] | None = None  # every team with objectives, once asked for
         for objective in objectives:
             self.by_key.setdefault((objective.period, objective.team, objective.id), objective)
 
@@ -61,24 +62,44 @@ class RefIndex:
 
     def suggest(self, text: str, from_period: str) -> str | None:
         """A did-you-mean for an unresolved reference, written as the user would write it."""
-        close = difflib.get_close_matches(text, self.spellings(from_period), n=1, cutoff=0.6)
+        ref = parse_ref(text)
+        close = difflib.get_close_matches(text, self.spellings(from_period, ref), n=1, cutoff=0.6)
         if close:
             return f"did you mean '{close[0]}'?"
-        ref = parse_ref(text)
         if ref is None:
             return None
         period = ref.period or from_period
         ids = sorted(o for p, t, o in self.by_key if p == period and t == ref.team)
         return f"team '{ref.team}' has in {period}: {', '.join(ids)}" if ids else None
 
-    def spellings(self, from_period: str) -> list[str]:
-        """Every objective and key result, short where it is in ``from_period``."""
+    def spellings(self, from_period: str, near: Ref | None = None) -> list[str]:
+        """Every objective and key result, short where it is in ``from_period``; with ``near``,
+        only those of its team, or when no objective has that team, those of the teams spelt
+        like it and those with its objective id.
+
+        A large organisation has tens of thousands of them, and comparing a reference with
+        each takes seconds; a misspelt reference nearly always keeps its team or its id.
+        """
         names = []
-        for (period, team, objective_id), objective in self.by_key.items():
+        for (period, team, objective_id), objective in self._near(near):
             base = f"{team}/{objective_id}" if period == from_period else objective.ref
             names.append(base)
             names.extend(f"{base}#{kr.id}" for kr in objective.key_results)
         return names
+
+    def _near(self, ref: Ref | None) -> list[tuple[tuple[str, str, str], Objective]]:
+        if ref is None:
+            return list(self.by_key.items())
+        if self._teams is None:
+            self._teams = {team for _, team, _ in self.by_key}
+        if ref.team in self._teams:
+            return [(key, o) for key, o in self.by_key.items() if key[1] == ref.team]
+        teams = set(difflib.get_close_matches(ref.team, sorted(self._teams), n=3, cutoff=0.6))
+        return [
+            (key, objective)
+            for key, objective in self.by_key.items()
+            if key[1] in teams or key[2] == ref.objective
+        ]
 
 
 def lookup(index: RefIndex, text: str, current: str | None) -> list[Target]:

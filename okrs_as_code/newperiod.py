@@ -31,6 +31,7 @@ class _Carry:
     source: Period
     carried: set[str]  # refs of the objectives carried over
     enclosing: set[str]  # ids of periods enclosing the new one: alignments there still hold
+    by_team: dict[str, list[Objective]]  # the objectives carried over, in file order
 
 
 def new_period(root: Path, period_id: str, source_id: str | None, as_of: dt.date) -> Written:
@@ -66,13 +67,16 @@ def _carry(loaded: Loaded, period: Period, source_id: str) -> _Carry:
     objectives = [o for o in loaded.model.objectives() if o.period == source.id]
     if not objectives:
         raise OkrsError(f"period {source.id} has no objectives to carry over")
-    carried = {o.ref for o in objectives if o.status is Status.ACTIVE}
+    active = [o for o in objectives if o.status is Status.ACTIVE]
     enclosing = {
         p.id
         for o in loaded.model.objectives()
         if (p := period_of(loaded.model, o.period)) is not None and p.encloses(period)
     }
-    return _Carry(source, carried, enclosing)
+    by_team: dict[str, list[Objective]] = {}
+    for objective in active:
+        by_team.setdefault(objective.team, []).append(objective)
+    return _Carry(source, {o.ref for o in active}, enclosing, by_team)
 
 
 def _file_text(
@@ -81,9 +85,8 @@ def _file_text(
     objectives: list[dict[str, Any]] = []
     notes: list[str] = []
     if carry is not None:
-        for objective in loaded.model.objectives():
-            if objective.team == team and objective.ref in carry.carried:
-                objectives.append(_objective(loaded.graph.index, objective, carry, as_of, notes))
+        for objective in carry.by_team.get(team, []):
+            objectives.append(_objective(loaded.graph.index, objective, carry, as_of, notes))
     document = {"team": team, "period": period.id, "objectives": objectives}
     header = ["# yaml-language-server: $schema=../../schema/okrs.schema.json", "#"]
     assert loaded.model.org is not None

@@ -38,13 +38,14 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks import hugo
-from benchmarks.generate import generate
+from benchmarks.generate import PERIOD, generate
 
 SIZES = {"S": 20, "M": 200, "L": 2000}
 SEED = 1
 AS_OF = "2026-12-10"
 # Three weeks after the last check-ins: every key result is stale, a diagnostic in every file.
 LATE_AS_OF = "2026-12-30"
+NEXT_PERIOD = "2027-Q1"  # the quarter after the generated one
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 # The order of the table's sections, and the tool each stage's "vs peer" column divides by.
@@ -162,6 +163,7 @@ def measure(size: str, repeat: int) -> list[Timing]:
                   "okrs, one file edited, every file checked")  # fmt: skip
         timings += _validate_runs("validate", labels, root, team_file, (repeat, repeat), env)
         timings.append(_everything_stale(root, repeat, env))
+        timings.append(_next_quarter(root, repeat, env, work))
         timings.append(_check_in(root, team_file, original, repeat, env))
         timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
         timings.extend(_build(root, team_file, original, repeat, env, work))
@@ -213,6 +215,22 @@ def _everything_stale(root: Path, repeat: int, env: dict[str, str]) -> Timing:
         "validate", "okrs, no cache, every key result stale", repeat,
         _okrs("validate", "--root", str(root)), {**env, "OKRS_AS_OF": LATE_AS_OF},
         before=lambda run: shutil.rmtree(cache, ignore_errors=True), ok=(1,),
+    )  # fmt: skip
+
+
+def _next_quarter(root: Path, repeat: int, env: dict[str, str], work: Path) -> Timing:
+    """``okrs validate`` with no cache once the next quarter's files are written with
+    ``okrs new-period --from`` (not timed): twice the files, and a reference that does not
+    resolve for each objective carried over whose parent was not (each with a hint)."""
+    both = work / "next-quarter"
+    shutil.copytree(root, both)
+    carry = _okrs("new-period", NEXT_PERIOD, "--from", PERIOD, "--root", str(both))
+    subprocess.run(carry, env=env, check=True, stdout=subprocess.DEVNULL)
+    cache = Path(env["OKRS_CACHE_DIR"])
+    return command(
+        "validate", "okrs, no cache, the next quarter carried over", repeat,
+        _okrs("validate", "--root", str(both)), env,
+        before=lambda run: shutil.rmtree(cache, ignore_errors=True), ok=(0, 1),
     )  # fmt: skip
 
 

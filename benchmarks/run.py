@@ -49,7 +49,7 @@ NEXT_PERIOD = "2027-Q1"  # the quarter after the generated one
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 # The order of the table's sections, and the tool each stage's "vs peer" column divides by.
-STAGES = ("floor", "validate", "check-in", "build", "history")
+STAGES = ("floor", "validate", "check-in", "views", "build", "history")
 PEERS = {
     "validate": "check-jsonschema (schema only)",
     "build": "Hugo, same pages",
@@ -165,6 +165,7 @@ def measure(size: str, repeat: int) -> list[Timing]:
         timings.append(_everything_stale(root, repeat, env))
         timings.append(_next_quarter(root, repeat, env, work))
         timings.append(_check_in(root, team_file, original, repeat, env))
+        timings.extend(_views(root, repeat, env))
         timings.append(_check_jsonschema(root, yaml_files, repeat, env, size))
         timings.extend(_build(root, team_file, original, repeat, env, work))
         timings.append(_hugo(root, repeat, env, work))
@@ -374,6 +375,17 @@ def _check_in(
                      before=lambda run: team_file.write_bytes(original))  # fmt: skip
     team_file.write_bytes(original)
     return timing
+
+
+def _views(root: Path, repeat: int, env: dict[str, str]) -> list[Timing]:
+    """``okrs tree`` and ``okrs report`` as people run them day to day: with the cache of an
+    earlier run (one untimed run fills it)."""
+    tree, report = (_okrs(name, "--root", str(root)) for name in ("tree", "report"))
+    subprocess.run(tree, env=env, check=True, stdout=subprocess.DEVNULL)
+    return [
+        command("views", "okrs tree, cache warm", repeat, tree, env),
+        command("views", "okrs report, cache warm", repeat, report, env),
+    ]
 
 
 def _check_jsonschema(

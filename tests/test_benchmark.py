@@ -75,6 +75,7 @@ def test_runner_reports_every_stage_with_its_peers(tmp_path: Path) -> None:
                  "okrs, no cache, every key result stale",
                  "okrs, no cache, the next quarter carried over",
                  "okrs check-in", "check-jsonschema (schema only)",
+                 "okrs tree, cache warm", "okrs report, cache warm",
                  "okrs build, no cache", "okrs build, nothing changed",
                  "okrs build, one team's file changed", "okrs build with history, no cache",
                  "okrs build with history, nothing changed",

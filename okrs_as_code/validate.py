@@ -190,16 +190,19 @@ def check(
     cached = cache.outcome(key) if cache else None
     if cached is not None:
         return _from_json(cached, as_of)
-    if cache is not None and wanted is None:
+    if cache is None:
+        return _run(snap, as_of, wanted, None, tracker)
+    if wanted is None:
         result = _after_edits(snap, as_of, context, cache, tracker)
         if result is None:
             result = _run(snap, as_of, None, cache, tracker)
-        digests = {raw.path: raw.digest for raw in snap.files}
-        cache.store_last_run({"context": context, "digests": digests, "outcome": _to_json(result)})
     else:
         result = _run(snap, as_of, wanted, cache, tracker)
-    if cache is not None:
-        cache.store_outcome(key, _to_json(result))
+    stored = _to_json(result)
+    cache.store_outcome(key, stored)
+    if wanted is None:
+        digests = {raw.path: raw.digest for raw in snap.files}
+        cache.store_last_run({"context": context, "digests": digests, "outcome": stored})
     return result
 
 

@@ -121,7 +121,7 @@ def _check_and_write(
     told = changelog.read(plan.root, plan.cache, tracker)  # each objective's commits, in words
     history: timeline.Timeline | str | None = told if isinstance(told, str) else told.timeline
     if history is None:  # the words came mostly from the cache: the history rules read their own
-        history = history_for(plan.loaded, plan.cache)
+        history = history_for(plan.loaded, plan.cache, tracker=tracker)
     check = functools.partial(checked, plan.loaded, plan.as_of, None, files, history)
     big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
     with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:

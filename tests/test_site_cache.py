@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ def _build(run_line: RunLine, root: Path, out: Path, *more: str) -> str:
 
 def _fresh(run_line: RunLine, root: Path, tmp_path: Path) -> Path:
     out = tmp_path / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
     _build(run_line, root, out, "--no-cache")
     return out
 
@@ -36,6 +38,8 @@ EDITS = {
         "title: Keep the editor fast\n    aligns_to: company/number-one-rated#rating\n",
     ),
     "check-in": ("product.yaml", "value: 99.95", "value: 98.5"),
+    # An alignment cycle (OKR114): no page's inputs can be told, so every page is rendered.
+    "cycle": ("company.yaml", "aligns_to: 2026/company/grow", "aligns_to: product/creatives-love"),
 }
 
 
@@ -56,6 +60,31 @@ def test_a_rebuild_after_an_edit_equals_a_fresh_build(
     if edit_name != "title":
         after = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
         assert after != before
+
+
+def test_a_rebuild_follows_references_that_come_to_resolve_and_files_that_go(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    """Pages that name what another file declares change when that file does, even where the
+    name did not resolve before."""
+    files = dict(busy.FILES)
+    brand = "  - id: brand\n"
+    files["okrs/2026-Q4/marketing.yaml"] = busy.MARKETING.replace(
+        brand, f"{brand}    contributes_to: [product/pricing]\n"
+    )
+    root = make_repo(files)
+    _build(run_line, root, root / "site")
+    product = root / "okrs/2026-Q4/product.yaml"
+    pricing = "  - id: pricing\n    title: Simplify pricing\n    key_results:\n"
+    pricing += "      - {id: tiers, title: Two tiers, milestone: true}\n"
+    product.write_text(product.read_text(encoding="utf-8") + pricing, encoding="utf-8")
+    _build(run_line, root, root / "site")
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path / "resolved"))
+    page = (root / "site/objectives/2026-Q4/marketing/brand.html").read_text(encoding="utf-8")
+    assert "Simplify pricing" in page
+    (root / "okrs/2026-Q4/company.yaml").unlink()  # what product and marketing align to
+    _build(run_line, root, root / "site")
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path / "gone"))
 
 
 def test_nothing_changed_reports_the_same_and_keeps_the_site(
@@ -177,7 +206,9 @@ def test_a_rebuild_renders_only_the_pages_an_edit_reaches(
     run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new title shows on its objective's page, its team's page, the pages that link to it
-    and the pages that list every objective; every other page is left as it was."""
+    and the pages that list every objective. The pages of the objectives it aligns to, and
+    their teams', are worked out from its file too (their figures come from it); every other
+    page is left as it was."""
     root = make_repo(busy.FILES)
     _build(run_line, root, root / "site")
     path = root / "okrs/2026-Q4/marketing.yaml"
@@ -193,6 +224,11 @@ def test_a_rebuild_renders_only_the_pages_an_edit_reaches(
     _build(run_line, root, root / "site")
     again = list(rendered)
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
-    assert [p for p in again if p.startswith("teams/")] == ["teams/marketing.html"]
+    # Marketing's other objective aligns to a company objective: company's pages show its figure.
+    assert sorted(p for p in again if p.startswith("teams/")) == [
+        "teams/company.html",
+        "teams/marketing.html",
+    ]
+    assert not [p for p in again if "/product" in p]
     assert "objectives/2026-Q4/marketing/brand.html" in again
     assert len(again) < len(rendered) - len(again)  # fewer than half of a fresh build's

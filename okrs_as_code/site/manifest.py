@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..cache import Cache
 from ..graph import Graph
+from ..model import Objective
 from ..snapshot import Snapshot
 from ..validate import Loaded
 from .views import SiteView
@@ -50,41 +51,115 @@ def files_digest(files: list[Path]) -> str:
 def page_keys(
     common: str, site: SiteView, loaded: Loaded, digests: dict[str, str]
 ) -> dict[str, str]:
-    """A digest of everything each objective's and team's page shows, by the page's path.
+    """A digest of the inputs of each objective's and team's page, by the page's path; empty
+    when an input cannot be told this way, and then every page is rendered.
 
-    An objective's page shows its view (figures, links, history), its key results, which come
-    from its own file and the organisation (both in ``common`` or ``digests``), and which of
-    the objectives aligned beneath it align to which key result. A team's page shows its view,
-    which holds its objectives' views.
+    A page is worked out from files, not from what it shows, so that a rebuild need not work
+    out every page's view to know which pages to render (see :class:`_Inputs`). An
+    objective's page shows its own file, the files of the objectives aligned beneath it at any
+    depth (the cascade's figures, the links beneath), of its chain of parents (the
+    breadcrumb), of what it names and what names it in ``contributes_to``, and its history in
+    words. A team's page shows its objectives' figures and flags.
     """
+    inputs = _Inputs(loaded.graph, digests)
+    if not inputs.untangled():
+        return {}
     keys = {}
-    shown = {}  # each objective view's text, written once for its page and its team's
     for view in site.objectives:
-        shown[id(view)] = repr(view)
         if view.url is None:
             continue
-        beneath = [
-            (c.ref, _key_result_of(loaded.graph, c.ref))
-            for c in loaded.graph.children.get(view.ref, [])
-        ]
-        text = f"{common}\0{view.url}\0{digests.get(view.path)}\0{shown[id(view)]}\0{beneath!r}"
+        named = inputs.named(view.ref)
+        words = (view.history, sorted(view.kr_changes.items()))
+        text = f"{common}\0{view.url}\0{inputs.tree(view.ref)}\0{named}\0{words!r}"
         keys[view.url] = _digest(text)
     for team in site.teams:
         if team.url is None:
             continue
-        periods = [(link, [shown[id(v)] for v in views]) for link, views in team.periods]
-        text = f"{common}\0{team.url}\0{replace(team, periods=[])!r}\0{periods!r}"
-        keys[team.url] = _digest(text)
+        shown = [(link, [inputs.tree(v.ref) for v in views]) for link, views in team.periods]
+        keys[team.url] = _digest(f"{common}\0{team.url}\0{shown!r}")
     return keys
+
+
+class _Inputs:
+    """Which files each objective's figures and links come from, as digests.
+
+    An objective's *tree* is its own file with the trees of the objectives aligned beneath it
+    and the files of its chain of parents, each parent's reference included, so that a parent
+    that appears or goes away counts too. Duplicated references (OKR103) and alignment cycles
+    have no such tree: then no page is reused.
+    """
+
+    def __init__(self, graph: Graph, digests: dict[str, str]) -> None:
+        self.graph = graph
+        self.digests = digests
+        self.by_ref: dict[str, Objective] = {}
+        self.duplicated = False
+        for objective in graph.model.objectives():
+            self.duplicated |= self.by_ref.setdefault(objective.ref, objective) is not objective
+        self.below: dict[str, str] = {}
+        self.above: dict[str, str] = {}
+
+    def untangled(self) -> bool:
+        """Work out every tree; False on duplicated references or a cycle."""
+        if self.duplicated:
+            return False
+        done = self.below
+        for ref in self.by_ref:
+            # Depth first without recursion: an alignment chain may be as long as it likes.
+            stack, entered = [ref], set()
+            while stack:
+                top = stack[-1]
+                if top in done:
+                    stack.pop()
+                    continue
+                kids = [c.ref for c in self.graph.children.get(top, [])]
+                if top not in entered:
+                    entered.add(top)
+                    if any(k in entered and k not in done for k in kids):
+                        return False  # an alignment cycle
+                    stack.extend(k for k in kids if k not in done)
+                    continue
+                stack.pop()
+                done[top] = _digest(f"{self._file(top)}\0{[done[k] for k in kids]}")
+        for ref in self.by_ref:
+            chain = []
+            at: str | None = ref
+            while at is not None and at not in self.above:
+                chain.append(at)
+                target = self.graph.parent.get(at)
+                at = target.objective.ref if target is not None else None
+            for here in reversed(chain):
+                target = self.graph.parent.get(here)
+                if target is None:
+                    self.above[here] = ""
+                    continue
+                there = target.objective.ref
+                kr = target.key_result.id if target.key_result is not None else ""
+                parent = f"{there}#{kr}\0{self._file(there)}\0{self.above[there]}"
+                self.above[here] = _digest(parent)
+        return True
+
+    def tree(self, ref: str) -> str:
+        return f"{self.below[ref]}\0{self.above[ref]}"
+
+    def named(self, ref: str) -> list[tuple[str, str]]:
+        """What the objective names in contributes_to, resolved or not, and who names it."""
+        objective = self.by_ref[ref]
+        found = []
+        for text in objective.contributes_to:
+            target = self.graph.index.resolve(text, objective.period)
+            there = target.objective.ref if target is not None else ""
+            found.append((text, there and self._file(there)))
+        found += [(s.ref, self._file(s.ref)) for s in self.graph.supporters.get(ref, [])]
+        return found
+
+    def _file(self, ref: str) -> str:
+        path = self.by_ref[ref].where.file
+        return f"{path}\0{self.digests.get(path)}"
 
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _key_result_of(graph: Graph, ref: str) -> str | None:
-    target = graph.parent.get(ref)
-    return target.key_result.id if target is not None and target.key_result is not None else None
 
 
 def reusable(cache: Cache, out: Path, keys: dict[str, str]) -> set[str]:

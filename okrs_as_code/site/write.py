@@ -129,10 +129,15 @@ def write_file(target: Path, content: bytes) -> None:
 
 
 def remove_stale(out: Path, kept: set[str]) -> None:
-    """Remove the pages of an earlier build that this one no longer has."""
+    """Remove the pages of an earlier build that this one no longer has, and the folders that
+    leaves empty (a team's or a period's that is gone)."""
     for page in page_paths(out):
         if page not in kept:
             (out / page).unlink()
+            folder = (out / page).parent
+            while folder != out and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
 
 
 def page_paths(out: Path) -> list[str]:

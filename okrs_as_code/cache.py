@@ -8,8 +8,10 @@ changed file then parses that file alone. For the git history it keeps the list 
 changed the OKR files, by the commit it ends at, and what each version of a team file commits
 to, by blob hash, so history is read again only for new commits, and recent ``okrs history``
 answers by commit and reference. The parsed org.yaml, which every run reads. For the site,
-each team file's parsed data (keyed by its digest, so only changed files are parsed again) and,
-per output folder, what the last build wrote. A cache file that cannot be read is ignored.
+each team file's parsed data (keyed by its digest, so only changed files are parsed again),
+what each file alone decides of the site (its objectives' statuses and their text in
+``okrs.json``) and, per output folder, what the last build wrote. A cache file that cannot be
+read is ignored.
 """
 
 from __future__ import annotations
@@ -173,6 +175,13 @@ class Cache:
 
     def store_parsed(self, parsed: Parsed) -> None:
         self._store("parsed.marshal", parsed)
+
+    def file_parts(self, name: str) -> dict[str, Any]:
+        """What each team file alone decides of the site, by path (see ``site.parts``)."""
+        return self._mapping(f"parts-{name}.marshal")
+
+    def store_file_parts(self, name: str, parts: dict[str, Any]) -> None:
+        self._store(f"parts-{name}.marshal", parts)
 
     def site(self, out: Path) -> dict[str, Any]:
         """What the last build into ``out`` wrote (see ``site.manifest``); empty when unknown."""

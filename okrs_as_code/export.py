@@ -20,7 +20,7 @@ from .cache import Cache
 from .graph import Graph, current_period, period_of
 from .model import CheckIn, Model, Objective, Organization
 from .periods import Period
-from .status import KeyResultStatus, ObjectiveStatus, objective_status, owners_of
+from .status import Figures, KeyResultStatus, ObjectiveStatus, objective_status, owners_of
 from .validate import Loaded, load_repository
 
 SCHEMA_VERSION = 1
@@ -39,13 +39,20 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def statuses(loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
-    """Every objective's status, by period (in date order, longer first), then file order."""
+def statuses(
+    loaded: Loaded, as_of: dt.date, kept: dict[int, Figures] | None = None
+) -> list[ObjectiveStatus]:
+    """Every objective's status, by period (in date order, longer first), then file order.
+
+    ``kept`` holds the figures of objectives (by ``id``) worked out before from the same file,
+    organisation and as-of date (see :func:`status.figures`); their check-ins are not read.
+    """
     model, graph = loaded.model, loaded.graph
     periods = {p.id: index for index, p in enumerate(_periods(model))}
     ordered = sorted(model.objectives(), key=lambda o: periods.get(o.period, len(periods)))
-    own: dict[int, float] = {}
-    return [objective_status(model.org, graph, o, as_of, own) for o in ordered]
+    kept = kept or {}
+    own = {key: figures[0] for key, figures in kept.items()}
+    return [objective_status(model.org, graph, o, as_of, own, kept.get(id(o))) for o in ordered]
 
 
 # JSON
@@ -63,21 +70,68 @@ def to_json(
     ``compact`` leaves out the indentation: the encoder written in C then does the work,
     several times faster on a large organisation, and the file is a third smaller.
     """
-    model, graph = loaded.model, loaded.graph
+    known = statuses(loaded, as_of) if known is None else known
+    if compact:
+        return compact_json(loaded, as_of, known, lambda s: pieces(loaded.model.org, s))
+    document = _document(loaded.model, as_of)
+    document["objectives"] = [_objective(loaded.model.org, loaded.graph, s) for s in known]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _document(model: Model, as_of: dt.date) -> dict[str, Any]:
+    """Everything but the objectives."""
     children = team_children(model.org)
     current = current_period(model, as_of)
-    document = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "as_of": as_of.isoformat(),
         "current_period": current.id if current else None,
         "organization": _organization(model.org),
         "periods": [_period(p, as_of) for p in _periods(model)],
         "teams": [_team(model.org, team, children) for team in children],
-        "objectives": [_objective(model.org, graph, s) for s in known or statuses(loaded, as_of)],
     }
-    if compact:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# An objective's compact JSON text but for what other files decide: the text before "parent",
+# its contributes_to, its own progress, and the text after its cascade progress.
+Pieces = tuple[str, str, str, str]
+
+
+def compact_json(
+    loaded: Loaded,
+    as_of: dt.date,
+    known: list[ObjectiveStatus],
+    pieces_of: Callable[[ObjectiveStatus], Pieces],
+) -> str:
+    """:func:`to_json`'s compact text, each objective's text joined from its :func:`pieces`
+    (which a cache may keep by file) and what the alignment graph says of it."""
+    start = _compact(_document(loaded.model, as_of))[:-1]
+    graph = loaded.graph
+    objectives = ",".join(_joined(graph, s, pieces_of(s)) for s in known)
+    return f'{start},"objectives":[{objectives}]}}\n'
+
+
+def pieces(org: Organization | None, status: ObjectiveStatus) -> Pieces:
+    """The parts of an objective's compact JSON that its own file (with org.yaml and the
+    as-of date) decides."""
+    head, tail = _own_fields(org, status)
+    contributes = _compact(status.objective.contributes_to)
+    return _compact(head)[:-1], contributes, _compact(_round(status.own)), _compact(tail)[1:]
+
+
+def _joined(graph: Graph, status: ObjectiveStatus, pieces: Pieces) -> str:
+    head, contributes, own, tail = pieces
+    parent, children, supporters = _linked(graph, status.objective)
+    cascade = _compact(_round(status.cascade))
+    return (
+        f'{head},"parent":{_compact(parent)},"contributes_to":{contributes},'
+        f'"children":{_compact(children)},"supporters":{_compact(supporters)},'
+        f'"progress":{own},"cascade_progress":{cascade},{tail}'
+    )
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def team_children(org: Organization | None) -> dict[str, list[str]]:
@@ -136,8 +190,26 @@ def _team(org: Organization | None, team_id: str, children: dict[str, list[str]]
 
 def _objective(org: Organization | None, graph: Graph, status: ObjectiveStatus) -> dict[str, Any]:
     o = status.objective
-    parent = graph.parent.get(o.ref)
+    head, tail = _own_fields(org, status)
+    parent, children, supporters = _linked(graph, o)
     return {
+        **head,
+        "parent": parent,
+        "contributes_to": o.contributes_to,
+        "children": children,
+        "supporters": supporters,
+        "progress": _round(status.own),
+        "cascade_progress": _round(status.cascade),
+        **tail,
+    }
+
+
+def _own_fields(
+    org: Organization | None, status: ObjectiveStatus
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An objective's fields before its parent and after its cascade progress."""
+    o = status.objective
+    head = {
         "ref": o.ref,
         "id": o.id,
         "team": o.team,
@@ -154,15 +226,20 @@ def _objective(org: Organization | None, graph: Graph, status: ObjectiveStatus) 
         "score": o.score,
         "retrospective": o.retrospective,
         "aligns_to": o.aligns_to,
-        "parent": parent.ref if parent else None,
-        "contributes_to": o.contributes_to,
-        "children": [c.ref for c in graph.children.get(o.ref, [])],
-        "supporters": [s.ref for s in graph.supporters.get(o.ref, [])],
-        "progress": _round(status.own),
-        "cascade_progress": _round(status.cascade),
+    }
+    tail = {
         "flags": [flag.replace(" ", "_") for flag in status.flags],
         "key_results": [_key_result(org, k) for k in status.key_results],
     }
+    return head, tail
+
+
+def _linked(graph: Graph, objective: Objective) -> tuple[str | None, list[str], list[str]]:
+    """What other files decide of an objective: its parent, children and supporters."""
+    parent = graph.parent.get(objective.ref)
+    children = [c.ref for c in graph.children.get(objective.ref, [])]
+    supporters = [s.ref for s in graph.supporters.get(objective.ref, [])]
+    return parent.ref if parent else None, children, supporters
 
 
 def _key_result(org: Organization | None, status: KeyResultStatus) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from .cadence import Staleness, staleness
 from .graph import Graph
@@ -109,24 +110,90 @@ def objective_status(
     objective: Objective,
     as_of: dt.date,
     own: dict[int, float] | None = None,
+    known: Figures | None = None,
 ) -> ObjectiveStatus:
     """Own and cascade progress, and the statuses of the objective's key results.
 
     ``own`` is shared by callers that ask for many objectives (see :func:`cascade_progress`).
+    ``known`` are the objective's :func:`figures`, worked out before from the same file, the
+    same organisation and the same as-of date; the caller puts each such objective's own
+    progress in ``own`` first, so that no check-in is read again.
     """
     period = graph.period(objective.period)
     children = graph.children.get(objective.ref, [])
     own = {} if own is None else own
     cascade = cascade_progress(objective, graph, as_of, own)  # fills own[id(objective)]
+    expected = expected_progress(period, as_of) if period else None
+    if known is None:
+        key_results = [
+            key_result_status(org, graph, objective, kr, as_of) for kr in objective.key_results
+        ]
+    else:
+        key_results = [
+            _from_figures(objective, kr, expected, *kept)
+            for kr, kept in zip(objective.key_results, known[1], strict=True)
+        ]
     return ObjectiveStatus(
         objective=objective,
         own=own[id(objective)],
         cascade=cascade,
-        expected=expected_progress(period, as_of) if period else None,
+        expected=expected,
         has_children=any(child.status is not Status.DROPPED for child in children),
-        key_results=[
-            key_result_status(org, graph, objective, kr, as_of) for kr in objective.key_results
-        ],
+        key_results=key_results,
+    )
+
+
+# What an objective's status holds that its own file decides, as plain values: its own
+# progress, and for each key result its progress, latest check-in (date as an ordinal, value,
+# confidence, note, index), latest confidence, staleness (last date as an ordinal, whether
+# checked in, every, grace), behind and at risk.
+Figures = tuple[float, list[tuple[Any, ...]]]
+
+
+def figures(status: ObjectiveStatus) -> Figures:
+    """The objective's :data:`Figures`, for a cache to give back to :func:`objective_status`."""
+    return status.own, [
+        (
+            kr.progress,
+            None if kr.last is None else (kr.last.date.toordinal(), *_check_in_rest(kr.last)),
+            kr.confidence,
+            None if kr.stale is None else _stale_fields(kr.stale),
+            kr.behind,
+            kr.at_risk,
+        )
+        for kr in status.key_results
+    ]
+
+
+def _check_in_rest(check_in: CheckIn) -> tuple[Any, ...]:
+    return check_in.value, check_in.confidence, check_in.note, check_in.index
+
+
+def _stale_fields(stale: Staleness) -> tuple[Any, ...]:
+    return stale.last.toordinal(), stale.checked_in, stale.every, stale.grace
+
+
+def _from_figures(
+    objective: Objective,
+    kr: KeyResult,
+    expected: float | None,
+    progress: float,
+    last: tuple[Any, ...] | None,
+    confidence: float | None,
+    stale: tuple[Any, ...] | None,
+    behind: bool,
+    at_risk: bool,
+) -> KeyResultStatus:
+    return KeyResultStatus(
+        objective=objective,
+        key_result=kr,
+        progress=progress,
+        expected=expected,
+        last=None if last is None else CheckIn(dt.date.fromordinal(last[0]), *last[1:]),
+        confidence=confidence,
+        stale=None if stale is None else Staleness(dt.date.fromordinal(stale[0]), *stale[1:]),
+        behind=behind,
+        at_risk=at_risk,
     )
 
 

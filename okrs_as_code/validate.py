@@ -181,29 +181,61 @@ def check(
     """:func:`validate` over files already read; ``tracker`` hears how far a first reading of
     the git history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
+    if cache is None:
+        return _run(snap, as_of, wanted, None, tracker)
+    context = _context(snap, as_of, wanted)
+    cached = cache.outcome(snap.digest(*context))
+    if cached is not None:
+        return _from_json(cached, as_of)
+    result = _after_edits(snap, as_of, context, cache, tracker) if wanted is None else None
+    if result is None:
+        result = _run(snap, as_of, wanted, cache, tracker)
+    _remember(snap, context, wanted, result, cache)
+    return result
+
+
+def check_loaded(
+    snap: Snapshot,
+    loaded: Loaded,
+    as_of: dt.date,
+    cache: Cache | None,
+    history: Timeline | str | None,
+) -> Outcome:
+    """:func:`check` of every file, over the files the caller has loaded whole and the history
+    it has read (the site's build): a run with the same inputs, or the last full run with the
+    files edited since, answers as it does for ``okrs validate``."""
+    if cache is None:
+        return outcome(loaded, as_of, None, len(snap.files), history)
+    context = _context(snap, as_of, None)
+    cached = cache.outcome(snap.digest(*context))
+    if cached is not None:
+        return _from_json(cached, as_of)
+    result = _after_edits(snap, as_of, context, cache, SILENT, loaded, history)
+    if result is None:
+        result = outcome(loaded, as_of, None, len(snap.files), history)
+        _store_skeletons(snap, loaded, cache)
+    _remember(snap, context, None, result, cache)
+    return result
+
+
+def _context(snap: Snapshot, as_of: dt.date, wanted: set[str] | None) -> list[str]:
+    """What a run's outcome depends on besides the files' bytes and the toolkit."""
     context = [as_of.isoformat(), repr(sorted(wanted or []))]
-    if cache is not None and _history_wanted(_severities(snap.org_source)):
+    if _history_wanted(_severities(snap.org_source)):
         from .gitutil import head
 
         context.append("HEAD " + head(snap.root))  # the history rules read the commits too
-    key = snap.digest(*context)
-    cached = cache.outcome(key) if cache else None
-    if cached is not None:
-        return _from_json(cached, as_of)
-    if cache is None:
-        return _run(snap, as_of, wanted, None, tracker)
-    if wanted is None:
-        result = _after_edits(snap, as_of, context, cache, tracker)
-        if result is None:
-            result = _run(snap, as_of, None, cache, tracker)
-    else:
-        result = _run(snap, as_of, wanted, cache, tracker)
+    return context
+
+
+def _remember(
+    snap: Snapshot, context: list[str], wanted: set[str] | None, result: Outcome, cache: Cache
+) -> None:
     stored = _to_json(result)
-    cache.store_outcome(key, stored)
+    cache.store_outcome(snap.digest(*context), stored)
     if wanted is None:
         digests = {raw.path: raw.digest for raw in snap.files}
         cache.store_last_run({"context": context, "digests": digests, "outcome": stored})
-    return result
 
 
 def _run(
@@ -218,7 +250,13 @@ def _run(
 
 
 def _after_edits(
-    snap: Snapshot, as_of: dt.date, context: list[str], cache: Cache, tracker: Tracker
+    snap: Snapshot,
+    as_of: dt.date,
+    context: list[str],
+    cache: Cache,
+    tracker: Tracker,
+    whole: Loaded | None = None,
+    history: Timeline | str | None = None,
 ) -> Outcome | None:
     """A full run's outcome from the last full run's and the edited files', or None when that
     cannot be told apart from running every rule again.
@@ -228,7 +266,8 @@ def _after_edits(
     date, the commit checked out and the set of files are those of the last full run, and the
     edited files keep their skeletons, every other file's diagnostics are the last run's, and
     only the edited files are checked, with the whole history (a full run follows objectives
-    moved between files).
+    moved between files). ``whole`` is the repository already loaded whole, and ``history``
+    its timeline, when the caller has them.
     """
     last = cache.last_run()
     digests = last.get("digests")
@@ -243,7 +282,7 @@ def _after_edits(
     kept = cache.skeletons()  # as the last full run left them, unless another run since
     if any(kept.get(raw.path, ("",))[0] != digests[raw.path] for raw in snap.team_files):
         return None
-    loaded = load_focused(snap, edited, cache)
+    loaded = whole if whole is not None else load_focused(snap, edited, cache)
     if any(s.path in edited and (not s.ok or skeleton(s.data) != kept[s.path][1])
            for s in loaded.sources):  # fmt: skip
         return None
@@ -251,9 +290,9 @@ def _after_edits(
         before = _from_json(last["outcome"], as_of)
     except (KeyError, TypeError, ValueError):
         return None
-    fresh = outcome(
-        loaded, as_of, edited, len(snap.files), history_for(loaded, cache, tracker=tracker)
-    )
+    if history is None:
+        history = history_for(loaded, cache, tracker=tracker)
+    fresh = outcome(loaded, as_of, edited, len(snap.files), history)
     others = [d for d in before.diagnostics if d.path not in edited]
     diagnostics = sorted({*others, *fresh.diagnostics}, key=Diagnostic.sort_key)
     cache.store_skeletons({**kept, **{p: (now[p], kept[p][1]) for p in edited}})
@@ -290,7 +329,9 @@ def _store_skeletons(snap: Snapshot, loaded: Loaded, cache: Cache) -> None:
 
 def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
     """Every file in full, for the site; a file whose bytes the cache has seen is not parsed
-    again (its data is read back from the cache), and the cache learns the others."""
+    again (its data is read back from the cache), and the cache learns the others. The
+    skeletons are left as they are: :func:`check_loaded` compares the edited files' with
+    those of the last run."""
     with without_gc(keep=True):  # reading the cache back builds millions of objects, too
         known = cache.parsed() if cache is not None else {}
     reused = {
@@ -302,7 +343,6 @@ def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
     if cache is not None and len(reused) < len(snap.team_files):
         digests = {raw.path: raw.digest for raw in snap.team_files}
         cache.store_parsed({s.path: (digests[s.path], s.data) for s in loaded.sources[1:] if s.ok})
-        _store_skeletons(snap, loaded, cache)
     return loaded
 
 

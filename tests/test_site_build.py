@@ -47,6 +47,19 @@ def test_the_example_site_has_every_page(run_line: RunLine, tmp_path: Path) -> N
     assert json.loads((tmp_path / "site" / "okrs.json").read_bytes())["schema_version"] == 1
 
 
+def test_the_sites_okrs_json_is_the_export_written_compactly(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    """okrs.json is joined from each objective's own text and what the graph adds; it is the
+    very text the JSON encoder writes of ``okrs export``'s data without indentation."""
+    root = make_repo(busy.FILES)
+    _build(run_line, root, tmp_path / "site")
+    exported = run_line(["export", "--root", str(root), "--as-of", AS_OF, "--format", "json"])
+    data = json.loads(exported.output)
+    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert (tmp_path / "site/okrs.json").read_text(encoding="utf-8") == compact
+
+
 def test_two_builds_are_byte_identical(run_line: RunLine, tmp_path: Path) -> None:
     _build(run_line, REPO_ROOT, tmp_path / "a", "--no-cache")
     _build(run_line, REPO_ROOT, tmp_path / "b", "--no-cache")

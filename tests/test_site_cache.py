@@ -38,6 +38,8 @@ EDITS = {
         "title: Keep the editor fast\n    aligns_to: company/number-one-rated#rating\n",
     ),
     "check-in": ("product.yaml", "value: 99.95", "value: 98.5"),
+    # A schema error in a file whose skeleton stays: only that file's diagnostics are new.
+    "error": ("marketing.yaml", "milestone: true", "milestone: maybe"),
     # An alignment cycle (OKR114): no page's inputs can be told, so every page is rendered.
     "cycle": ("company.yaml", "aligns_to: 2026/company/grow", "aligns_to: product/creatives-love"),
 }
@@ -57,7 +59,7 @@ def test_a_rebuild_after_an_edit_equals_a_fresh_build(
     before = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
     _build(run_line, root, root / "site")
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
-    if edit_name != "title":
+    if edit_name not in ("title", "error"):
         after = (root / "site/objectives/2026-Q4/company/number-one-rated.html").read_bytes()
         assert after != before
 
@@ -85,6 +87,20 @@ def test_a_rebuild_follows_references_that_come_to_resolve_and_files_that_go(
     (root / "okrs/2026-Q4/company.yaml").unlink()  # what product and marketing align to
     _build(run_line, root, root / "site")
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path / "gone"))
+
+
+def test_a_rebuild_on_a_later_day_equals_a_fresh_build(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    """Statuses kept in the cache hold for their day only: a week on, key results are stale."""
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    later = ["build", "--root", str(root), "--as-of", "2026-11-30"]
+    run_line([*later, "--out", str(root / "site")], expect=0)
+    run_line([*later, "--out", str(tmp_path / "fresh"), "--no-cache"], expect=0)
+    assert same_tree(root / "site", tmp_path / "fresh")
+    health = (root / "site/health.html").read_text(encoding="utf-8")
+    assert "Generate 100 MQLs" in health  # checked in on 2026-11-19: due by 2026-11-28
 
 
 def test_nothing_changed_reports_the_same_and_keeps_the_site(

@@ -22,16 +22,15 @@ import jinja2
 from .. import __version__, gitutil, snapshot, timeline
 from ..cache import Cache
 from ..diagnostics import Diagnostic
-from ..export import statuses, to_json
 from ..nogc import without_gc
 from ..parallel import beside
 from ..resources import shipped_dir
 from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
-from ..validate import Loaded, history_for, load_whole
-from ..validate import outcome as checked
+from ..validate import Loaded, check_loaded, history_for, load_whole
 from . import changelog, manifest
 from .collect import Collector
+from .parts import okrs_json, site_statuses
 from .views import SiteView
 from .write import parallel, remove_stale, write_file, write_pages
 
@@ -87,8 +86,8 @@ def build(
     still holds what it wrote, writes nothing.
     """
     snap = snapshot.take(root)
-    inputs = _inputs(root)
-    site_key = manifest.key(snap, _context(root, as_of), inputs) if cache is not None else ""
+    code = manifest.files_digest(_inputs(root)) if cache is not None else ""
+    site_key = snap.digest(*_context(root, as_of), code) if cache is not None else ""
     last = manifest.unchanged(cache, out, site_key) if cache is not None else None
     if last is not None and not (strict and last["errors"]):
         return Summary(
@@ -100,13 +99,13 @@ def build(
     # An objective's or team's page is reused only when nothing it can show changed; a template
     # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
-    common = f"{as_of}\0{snap.files[0].digest}\0{manifest.files_digest(inputs)}" if reuse else ""
+    common = f"{as_of}\0{snap.files[0].digest}\0{code}"
     digests = {raw.path: raw.digest for raw in snap.files}
-    plan = Build(root, out, as_of, loaded, common, digests, cache)
+    plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache)
     # Working out the views builds millions of objects and no cycles: the collector would only
     # rescan them, and in forked workers touch, and so copy, every page of memory holding them.
     with without_gc():
-        summary, written = _check_and_write(plan, len(snap.files), strict, tracker)
+        summary, written = _check_and_write(plan, strict, tracker)
     if cache is not None and written is not None:
         counts = {"files": summary.files, "notices": summary.notices}
         counts.update(errors=summary.errors, warnings=summary.warnings)
@@ -115,17 +114,18 @@ def build(
 
 
 def _check_and_write(
-    plan: Build, files: int, strict: bool, tracker: Tracker
+    plan: Build, strict: bool, tracker: Tracker
 ) -> tuple[Summary, manifest.Written | None]:
     """Validate, then write the site unless ``strict`` and there are errors."""
     told = changelog.read(plan.root, plan.cache, tracker)  # each objective's commits, in words
     history: timeline.Timeline | str | None = told if isinstance(told, str) else told.timeline
     if history is None:  # the words came mostly from the cache: the history rules read their own
         history = history_for(plan.loaded, plan.cache, tracker=tracker)
-    check = functools.partial(checked, plan.loaded, plan.as_of, None, files, history)
+    check = functools.partial(check_loaded, plan.snap, plan.loaded, plan.as_of, plan.cache, history)
     big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
     with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:
-        known = statuses(plan.loaded, plan.as_of)  # once for the pages and okrs.json alike
+        # Once for the pages and okrs.json alike; each file's from the cache if it has them.
+        known = site_statuses(plan.loaded, plan.as_of, plan.cache, plan.common, plan.digests)
         outcome = checking()
     summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     summary.notices = outcome.notices
@@ -139,14 +139,17 @@ def _check_and_write(
 
 @dataclass
 class Build:
-    """What checking and writing the site needs: where, as of when, the loaded repository, and
-    (when pages may be reused) the digest of what every page shows alike."""
+    """What checking and writing the site needs: where, as of when, the loaded repository, the
+    digest of what every page shows alike (the as-of date, org.yaml, templates and toolkit),
+    and whether pages may be reused."""
 
     root: Path
     out: Path
     as_of: dt.date
+    snap: snapshot.Snapshot
     loaded: Loaded
     common: str
+    reuse: bool
     digests: dict[str, str]  # each OKR file's digest, by path
     cache: Cache | None
 
@@ -162,7 +165,8 @@ def _write(
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
 
     def write_json() -> None:
-        write_file(out / "okrs.json", to_json(loaded, as_of, known, compact=True).encode("utf-8"))
+        text = okrs_json(loaded, as_of, known, plan.cache, plan.common, plan.digests)
+        write_file(out / "okrs.json", text.encode("utf-8"))
 
     # okrs.json needs no view: it is written on the other core while the views are built.
     with beside(write_json, worth_it=parallel(len(known))):
@@ -184,7 +188,7 @@ def _write(
 def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
     """Each objective's and team's page key, and the pages already in the output folder as
     they would be."""
-    if not plan.common or plan.cache is None:
+    if not plan.reuse or plan.cache is None:
         return {}, set()
     keys = manifest.page_keys(plan.common, site, plan.loaded, plan.digests)
     return keys, manifest.reusable(plan.cache, plan.out, keys)

@@ -20,7 +20,6 @@ from typing import Any
 from ..cache import Cache
 from ..graph import Graph
 from ..model import Objective
-from ..snapshot import Snapshot
 from ..validate import Loaded
 from .views import SiteView
 from .write import page_paths
@@ -33,11 +32,6 @@ class Written:
 
     files: list[str]
     keys: dict[str, str]
-
-
-def key(snap: Snapshot, context: list[str], files: list[Path]) -> str:
-    """The digest of the OKR files in ``snap``, of ``context`` and of ``files`` (by path)."""
-    return snap.digest(*context, files_digest(files))
 
 
 def files_digest(files: list[Path]) -> str:

@@ -32,6 +32,7 @@ TEMPLATES = (
     "health.html",
     "search.html",
 )
+LIST_TEMPLATES = ("index.html", "period.html", "health.html")  # pages that list every objective
 PAGE_FOLDERS = ("periods", "teams", "objectives")
 Page = tuple[str, str, dict[str, Any]]  # output path, template, context
 
@@ -53,12 +54,9 @@ _FORKED: _Job | None = None  # what forked workers inherit; set only while they 
 
 def pages_of(site: SiteView) -> list[Page]:
     """Every page of the site, each path from validated ids only."""
-    pages: list[Page] = [
-        ("index.html", "index.html", {"period": site.current}),
-        ("health.html", "health.html", {}),
-        ("search.html", "search.html", {}),
-    ]
+    pages: list[Page] = [("index.html", "index.html", {"period": site.current})]
     pages += [(p.url, "period.html", {"period": p}) for p in site.periods if p.url]
+    pages += [("health.html", "health.html", {}), ("search.html", "search.html", {})]
     pages += [(t.url, "team.html", {"team": t}) for t in site.teams if t.url]
     pages += [(o.url, "objective.html", {"objective": o}) for o in site.objectives if o.url]
     return pages
@@ -81,9 +79,17 @@ def write_pages(
     templates = {name: env.get_template(name) for name in TEMPLATES}  # compiled once
     every = pages_of(site)
     job = _Job(templates, site, [page for page in every if page[0] not in skip], out)
-    chunks = [range(i, min(i + _CHUNK, len(job.pages))) for i in range(0, len(job.pages), _CHUNK)]
+    # The pages that list every objective come first, each a task of its own: on a large site
+    # each is as much work as a hundred objectives' pages, and after an edit they are most of
+    # what is left to render.
+    pages = job.pages
+    lists = next((i for i, page in enumerate(pages) if page[1] not in LIST_TEMPLATES), len(pages))
+    chunks = [range(i, i + 1) for i in range(lists)]
+    chunks += [
+        range(i, min(i + _CHUNK, len(job.pages))) for i in range(lists, len(job.pages), _CHUNK)
+    ]
     tracker.start("Writing pages", len(job.pages))
-    if not parallel(len(job.pages)):
+    if not parallel(len(every)) or len(job.pages) < 2:
         meanwhile()
         for chunk in chunks:
             _write_chunk(job, chunk)

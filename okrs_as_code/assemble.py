@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import operator
+from collections.abc import Callable
 from typing import Any
 
 from .dates import parse_date, parse_duration
@@ -20,6 +21,7 @@ from .model import (
     CheckIn,
     KeyResult,
     Kind,
+    LaterCheckIns,
     Limits,
     Metric,
     Objective,
@@ -153,19 +155,33 @@ def _policy(raw: dict[str, Any]) -> Policy:
 # versions of a file read from git share the data they leave unchanged (see ``versions``), and
 # so can share its objects. The data must outlive the mapping, or an id could be reused.
 Reuse = dict[tuple[Any, ...], Any]
+# A file's check-ins by the objective's and the key result's index in its data, for a file
+# assembled from its outline (its data without check-ins): read when first asked for.
+Later = Callable[[int, int], list[CheckIn]]
 
 
-def team_file(source: SourceFile, reuse: Reuse | None = None) -> TeamFile:
+def team_file(
+    source: SourceFile, reuse: Reuse | None = None, later: Later | None = None
+) -> TeamFile:
     data = _dict(source.data)
     team = _str(data.get("team"))
     period = period_id_text(data.get("period"))
     where = Where(source.path)
     objectives = [
-        _objective(_dict(raw), team or "", period or "", where.child("objectives", index), reuse)
+        _objective(
+            _dict(raw), team or "", period or "", where.child("objectives", index), reuse, later
+        )
         for index, raw in enumerate(_list(data.get("objectives")))
         if isinstance(raw, dict) and isinstance(raw.get("id"), str)
     ]
     return TeamFile(source.path, team, period, objectives)
+
+
+def check_ins_at(data: Any, objective: int, key_result: int) -> list[CheckIn]:
+    """The check-ins of a key result, by its objective's and its own index in a file's data."""
+    objectives = _list(_dict(data).get("objectives"))
+    krs = _list(_dict(objectives[objective]).get("key_results"))
+    return _check_ins(_list(_dict(krs[key_result]).get("check_ins")))
 
 
 def _status(value: Any) -> Status:
@@ -176,7 +192,12 @@ def _status(value: Any) -> Status:
 
 
 def _objective(
-    raw: dict[str, Any], team: str, period: str, where: Where, reuse: Reuse | None
+    raw: dict[str, Any],
+    team: str,
+    period: str,
+    where: Where,
+    reuse: Reuse | None,
+    later: Later | None = None,
 ) -> Objective:
     key = (id(raw), where.pointer, team, period) if reuse is not None else ()
     if reuse is not None and key in reuse:
@@ -198,7 +219,7 @@ def _objective(
         score=_num(raw.get("score")),
         retrospective=_str(raw.get("retrospective")),
         key_results=[
-            _key_result(_dict(kr), where.child("key_results", index), reuse)
+            _key_result(_dict(kr), where.child("key_results", index), reuse, later)
             for index, kr in enumerate(_list(raw.get("key_results")))
             if isinstance(kr, dict) and isinstance(kr.get("id"), str)
         ],
@@ -208,7 +229,9 @@ def _objective(
     return objective
 
 
-def _key_result(raw: dict[str, Any], where: Where, reuse: Reuse | None = None) -> KeyResult:
+def _key_result(
+    raw: dict[str, Any], where: Where, reuse: Reuse | None = None, later: Later | None = None
+) -> KeyResult:
     if reuse is not None:
         return _key_result_again(raw, where, reuse)
     if len(raw) == 1:
@@ -234,8 +257,17 @@ def _key_result(raw: dict[str, Any], where: Where, reuse: Reuse | None = None) -
         description=_str(raw.get("description")),
     )
     kr.kind = _kind(raw, kr)
-    kr.check_ins = _check_ins(_list(raw.get("check_ins")))
+    if later is None:
+        kr.check_ins = _check_ins(_list(raw.get("check_ins")))
+    else:
+        kr.check_ins = _later(later, where)
     return kr
+
+
+def _later(later: Later, where: Where) -> LaterCheckIns:
+    _, objective, _, key_result = where.pointer  # ("objectives", i, "key_results", j)
+    assert isinstance(objective, int) and isinstance(key_result, int)
+    return LaterCheckIns(functools.partial(later, objective, key_result))
 
 
 def _check_ins(items: list[Any], start: int = 0) -> list[CheckIn]:
@@ -263,7 +295,7 @@ def _key_result_again(raw: dict[str, Any], where: Where, reuse: Reuse) -> KeyRes
         before, items_before = found
         kept = len(items_before)
         if len(items) >= kept and all(map(operator.is_, items_before, items)):
-            check_ins = before.check_ins + _check_ins(items[kept:], kept)
+            check_ins = [*before.check_ins, *_check_ins(items[kept:], kept)]
         else:
             check_ins = _check_ins(items)
         kr = KeyResult(*_KEY_RESULT_FIELDS(before))  # a copy, in a fraction of replace()'s time

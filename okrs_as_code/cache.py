@@ -8,7 +8,8 @@ changed file then parses that file alone. For the git history it keeps the list 
 changed the OKR files, by the commit it ends at, and what each version of a team file commits
 to, by blob hash, so history is read again only for new commits, and recent ``okrs history``
 answers by commit and reference. The parsed org.yaml, which every run reads. For the site,
-each team file's parsed data (keyed by its digest, so only changed files are parsed again),
+each team file's parsed data and its outline (its data without check-ins), keyed by its digest,
+so only changed files are parsed again,
 what each file alone decides of the site (its objectives' statuses and their text in
 ``okrs.json``) and, per output folder, what the last build wrote. A cache file that cannot be
 read is ignored.
@@ -168,6 +169,14 @@ class Cache:
     def _store(self, name: str, value: Any) -> None:
         with contextlib.suppress(ValueError):  # data nested too deeply to marshal
             self._write(name, marshal.dumps(value))
+
+    def outlines(self) -> Parsed:
+        """Each team file's data without its check-ins, by path, with the digest of the bytes
+        it came from (the site's rebuilds read check-ins only where they show them)."""
+        return self._mapping("outlines.marshal")
+
+    def store_outlines(self, outlines: Parsed) -> None:
+        self._store("outlines.marshal", outlines)
 
     def parsed(self) -> Parsed:
         """Each team file's parsed data by path, with the digest of the bytes it came from."""

@@ -8,7 +8,7 @@ nothing here. ``okrs diff`` and ``okrs history`` both describe changes with this
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import CheckIn, KeyResult, Kind, Model, Objective
@@ -155,7 +155,9 @@ def _moved(field: str, before: float | None, after: float | None, how: str) -> s
     return f"{label} {number(before)} -> {number(after)} ({', '.join(notes)})"
 
 
-def _check_ins(ref: str, title: str, old: list[CheckIn], new: list[CheckIn]) -> list[Change]:
+def _check_ins(
+    ref: str, title: str, old: Sequence[CheckIn], new: Sequence[CheckIn]
+) -> list[Change]:
     before = {c.date: c for c in old}
     after = {c.date: c for c in new}
     kept = len(old)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import overload
 
 from .diagnostics import Where
 from .periods import Period
@@ -105,6 +107,49 @@ class CheckIn:
     index: int  # in its key result's list of check-ins: where it is, with the key result's place
 
 
+class LaterCheckIns(Sequence[CheckIn]):
+    """A key result's check-ins, assembled from its file when something first asks for them.
+
+    A rebuild of the site takes every figure of an unchanged file from the cache, so it reads
+    check-ins only for the pages it renders; to everything else they are the list they would be.
+    """
+
+    __slots__ = ("_items", "_load")
+
+    def __init__(self, load: Callable[[], list[CheckIn]]) -> None:
+        self._load: Callable[[], list[CheckIn]] | None = load
+        self._items: list[CheckIn] | None = None
+
+    def _list(self) -> list[CheckIn]:
+        if self._items is None:
+            assert self._load is not None
+            self._items, self._load = self._load(), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> CheckIn: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CheckIn]: ...
+
+    def __getitem__(self, index: int | slice) -> CheckIn | list[CheckIn]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[CheckIn]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return self._list() == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # a list's equality, and so unhashable
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+
 @dataclass(slots=True)
 class KeyResult:
     id: str
@@ -120,7 +165,7 @@ class KeyResult:
     owner: str | None = None
     weight: float = 1.0
     cadence: Cadence = field(default_factory=Cadence)
-    check_ins: list[CheckIn] = field(default_factory=list)
+    check_ins: Sequence[CheckIn] = field(default_factory=list)  # a list, or LaterCheckIns
     description: str | None = None
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import assemble, schema, snapshot
-from .cache import Cache, skeleton
+from .cache import Cache, Parsed, Skeletons, skeleton
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
-from .model import Model, TeamFile
+from .model import CheckIn, Model, TeamFile
 from .nogc import without_gc
 from .parallel import beside, parse_many
 from .positions import PositionIndex
@@ -23,6 +23,7 @@ from .repository import ORG_FILE
 from .rules import RULES, Context
 from .snapshot import Snapshot
 from .tracker import SILENT, Tracker
+from .versions import without_check_ins
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -60,6 +61,9 @@ class Loaded:
     model: Model
     graph: Graph
     schema_findings: list[Finding]
+    # Files assembled from their outline (see load_outline): not schema-checked, and their
+    # check-ins read from their bytes when first asked for.
+    outlined: frozenset[str] = frozenset()
 
     @functools.cached_property
     def positions(self) -> PositionIndex:
@@ -86,22 +90,30 @@ def _load(
     snap: Snapshot,
     skeletons: dict[str, Any] | None = None,
     parsed: dict[str, SourceFile] | None = None,
+    outlines: dict[str, Any] | None = None,
 ) -> Loaded:
     """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton,
-    and one in ``parsed`` is not parsed again. What loading builds lives for the rest of the
-    run, so it is kept out of the collector's sight afterwards too."""
+    one in ``outlines`` from its outline, and one in ``parsed`` is not parsed again. What
+    loading builds lives for the rest of the run, so it is kept out of the collector's sight
+    afterwards too."""
     with without_gc(keep=True):
-        return _load_all(snap, skeletons or {}, parsed or {})
+        return _load_all(snap, skeletons or {}, parsed or {}, outlines or {})
 
 
-def _load_all(snap: Snapshot, skeletons: dict[str, Any], known: dict[str, SourceFile]) -> Loaded:
+def _load_all(
+    snap: Snapshot,
+    skeletons: dict[str, Any],
+    known: dict[str, SourceFile],
+    outlines: dict[str, Any],
+) -> Loaded:
     sources = [snap.org_source]
     findings = schema.check("org", ORG_FILE, snap.org_source.data) if snap.org_source.ok else []
     files = []
+    given = skeletons.keys() | known.keys() | outlines.keys()
     readable = [
         (raw.path, raw.content)
         for raw in snap.team_files
-        if raw.path not in skeletons and raw.path not in known and isinstance(raw.content, bytes)
+        if raw.path not in given and isinstance(raw.content, bytes)
     ]
     # Each file is checked and assembled as soon as it is parsed; the files come out of order.
     checked: list[Checked | None] = [None] * len(readable)
@@ -112,6 +124,12 @@ def _load_all(snap: Snapshot, skeletons: dict[str, Any], known: dict[str, Source
     for raw in snap.team_files:
         if raw.path in skeletons:
             files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
+            continue
+        if raw.path in outlines and isinstance(raw.content, bytes):
+            text = raw.content.decode("utf-8-sig")
+            sources.append(SourceFile(raw.path, text, outlines[raw.path]))
+            later = _check_ins_later(raw.path, raw.content)
+            files.append(assemble.team_file(sources[-1], later=later))
             continue
         if raw.path in known:
             source, found, assembled = _checked(known[raw.path])
@@ -128,7 +146,20 @@ def _load_all(snap: Snapshot, skeletons: dict[str, Any], known: dict[str, Source
     parsed.close()  # ends the worker process now rather than when the generator is freed
     org = snap.org
     model = Model(org, files, dict(org.periods) if org else {})
-    return Loaded(snap.root, sources, model, build_graph(model), findings)
+    outlined = frozenset(outlines)
+    return Loaded(snap.root, sources, model, build_graph(model), findings, outlined)
+
+
+def _check_ins_later(path: str, content: bytes) -> assemble.Later:
+    """A file's check-ins, from its bytes parsed once when a key result's are first asked for."""
+    parsed: list[Any] = []
+
+    def later(objective: int, key_result: int) -> list[CheckIn]:
+        if not parsed:
+            parsed.append(parse_bytes(path, content).data)
+        return assemble.check_ins_at(parsed[0], objective, key_result)
+
+    return later
 
 
 # A file, its schema findings and its model.
@@ -212,6 +243,8 @@ def check_loaded(
         return _from_json(cached, as_of)
     result = _after_edits(snap, as_of, context, cache, SILENT, loaded, history)
     if result is None:
+        if loaded.outlined:  # every rule over every file needs every file whole
+            loaded = load_whole(snap, cache)
         result = outcome(loaded, as_of, None, len(snap.files), history)
         _store_skeletons(snap, loaded, cache)
     _remember(snap, context, None, result, cache)
@@ -269,19 +302,11 @@ def _after_edits(
     moved between files). ``whole`` is the repository already loaded whole, and ``history``
     its timeline, when the caller has them.
     """
-    last = cache.last_run()
-    digests = last.get("digests")
-    if last.get("context") != context or not isinstance(digests, dict):
+    since = _since_last_run(snap, context, cache)
+    if since is None:
         return None
+    last, edited, kept = since
     now = {raw.path: raw.digest for raw in snap.files}
-    edited = {path for path, digest in now.items() if digests.get(path) != digest}
-    if now.keys() != digests.keys() or not edited or ORG_FILE in edited:
-        return None
-    if len(edited) > len(now) // 4:  # a long way from the last run: as fast to run it all
-        return None
-    kept = cache.skeletons()  # as the last full run left them, unless another run since
-    if any(kept.get(raw.path, ("",))[0] != digests[raw.path] for raw in snap.team_files):
-        return None
     loaded = whole if whole is not None else load_focused(snap, edited, cache)
     if any(s.path in edited and (not s.ok or skeleton(s.data) != kept[s.path][1])
            for s in loaded.sources):  # fmt: skip
@@ -297,6 +322,37 @@ def _after_edits(
     diagnostics = sorted({*others, *fresh.diagnostics}, key=Diagnostic.sort_key)
     cache.store_skeletons({**kept, **{p: (now[p], kept[p][1]) for p in edited}})
     return Outcome(diagnostics, len(snap.files), as_of, fresh.notices)
+
+
+def _since_last_run(
+    snap: Snapshot, context: list[str], cache: Cache
+) -> tuple[dict[str, Any], set[str], Skeletons] | None:
+    """The last full run, the files edited since and the skeletons it left, when it had this
+    context and these files, and no more than a quarter of them (nor org.yaml) were edited;
+    otherwise None."""
+    last = cache.last_run()
+    digests = last.get("digests")
+    if last.get("context") != context or not isinstance(digests, dict):
+        return None
+    now = {raw.path: raw.digest for raw in snap.files}
+    edited = {path for path, digest in now.items() if digests.get(path) != digest}
+    if now.keys() != digests.keys() or not edited or ORG_FILE in edited:
+        return None
+    if len(edited) > len(now) // 4:  # a long way from the last run: as fast to run it all
+        return None
+    kept = cache.skeletons()  # as the last full run left them, unless another run since
+    if any(kept.get(raw.path, ("",))[0] != digests[raw.path] for raw in snap.team_files):
+        return None
+    return last, edited, kept
+
+
+def answered(snap: Snapshot, as_of: dt.date, cache: Cache) -> bool:
+    """Whether :func:`check_loaded` can answer without every file's data whole (most often):
+    a run with these inputs is in the cache, or the last full run's context and files are
+    these, with a few files edited since (whose skeletons it then compares)."""
+    context = _context(snap, as_of, None)
+    found = cache.outcome(snap.digest(*context)) is not None
+    return found or _since_last_run(snap, context, cache) is not None
 
 
 def load_focused(snap: Snapshot, wanted: set[str] | None, cache: Cache | None) -> Loaded:
@@ -343,7 +399,42 @@ def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
     if cache is not None and len(reused) < len(snap.team_files):
         digests = {raw.path: raw.digest for raw in snap.team_files}
         cache.store_parsed({s.path: (digests[s.path], s.data) for s in loaded.sources[1:] if s.ok})
+        _store_outlines(snap, loaded, cache, {})
     return loaded
+
+
+def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:
+    """Every file for the site, most from their *outline* (their data without check-ins, kept
+    by digest), whose check-ins are then read from their bytes only when asked for; the files
+    it has no outline of are parsed. None when it has outlines of fewer than three in four
+    files: then :func:`load_whole`.
+
+    Only the parsed files are schema-checked: the rules' outcome comes from an earlier run
+    (:func:`answered`), and figures from the cache (``site.parts``).
+    """
+    with without_gc(keep=True):
+        kept = cache.outlines()
+    outlines = {
+        raw.path: kept[raw.path][1]
+        for raw in snap.team_files
+        if isinstance(raw.content, bytes) and kept.get(raw.path, ("",))[0] == raw.digest
+    }
+    if len(outlines) * 4 < len(snap.team_files) * 3:
+        return None
+    loaded = _load(snap, outlines=outlines)
+    if len(outlines) < len(snap.team_files):
+        _store_outlines(snap, loaded, cache, kept)
+    return loaded
+
+
+def _store_outlines(snap: Snapshot, loaded: Loaded, cache: Cache, kept: Parsed) -> None:
+    digests = {raw.path: raw.digest for raw in snap.team_files}
+    fresh = {
+        s.path: (digests[s.path], without_check_ins(s.data))
+        for s in loaded.sources[1:]
+        if s.ok and s.path not in loaded.outlined
+    }
+    cache.store_outlines({**{p: kept[p] for p in loaded.outlined}, **fresh})
 
 
 def _history_wanted(severities: dict[str, Severity]) -> bool:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import generate
-from okrs_as_code.site import changelog, write
+from okrs_as_code import validate
+from okrs_as_code.site import build, changelog, write
 
 from . import busy
 from .conftest import AS_OF, MakeRepo, RunLine
@@ -20,6 +21,15 @@ from .site_support import same_tree
 def _build(run_line: RunLine, root: Path, out: Path, *more: str) -> str:
     args = ["build", "--root", str(root), "--as-of", AS_OF, "--out", str(out), *more]
     return str(run_line(args, expect=0).output)
+
+
+def _built_then_retitled(run_line: RunLine, make_repo: MakeRepo) -> Path:
+    """The busy organisation built into ``site``, then one of marketing's objectives retitled."""
+    root = make_repo(busy.FILES)
+    _build(run_line, root, root / "site")
+    path = root / "okrs/2026-Q4/marketing.yaml"
+    path.write_text(path.read_text().replace("Refresh the brand", "Our brand"), encoding="utf-8")
+    return root
 
 
 def _fresh(run_line: RunLine, root: Path, tmp_path: Path) -> Path:
@@ -87,6 +97,33 @@ def test_a_rebuild_follows_references_that_come_to_resolve_and_files_that_go(
     (root / "okrs/2026-Q4/company.yaml").unlink()  # what product and marketing align to
     _build(run_line, root, root / "site")
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path / "gone"))
+
+
+def test_a_rebuild_after_an_edit_reads_the_other_files_outlines(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit, the unchanged files come from their outlines and their figures from the
+    cache: no file is read whole but the edited one, and others' check-ins only for the pages
+    rendered again."""
+    root = _built_then_retitled(run_line, make_repo)
+    parsed: list[str] = []
+    real_parse = validate.parse_bytes
+
+    def parse(name: str, raw: bytes) -> Any:
+        parsed.append(name)
+        return real_parse(name, raw)
+
+    def whole(*args: Any) -> Any:
+        raise AssertionError("every file read whole")
+
+    monkeypatch.setattr(validate, "parse_bytes", parse)
+    monkeypatch.setattr(build, "load_whole", whole)
+    _build(run_line, root, root / "site")
+    monkeypatch.undo()
+    assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+    # Read for their check-ins: the company's files, whose objectives' pages show a cascade
+    # that marketing's objective is part of; product's file is not read at all.
+    assert sorted(parsed) == ["okrs/2026-Q4/company.yaml", "okrs/2026/company.yaml"]
 
 
 def test_a_rebuild_on_a_later_day_equals_a_fresh_build(
@@ -225,10 +262,7 @@ def test_a_rebuild_renders_only_the_pages_an_edit_reaches(
     and the pages that list every objective. The pages of the objectives it aligns to, and
     their teams', are worked out from its file too (their figures come from it); every other
     page is left as it was."""
-    root = make_repo(busy.FILES)
-    _build(run_line, root, root / "site")
-    path = root / "okrs/2026-Q4/marketing.yaml"
-    path.write_text(path.read_text().replace("Refresh the brand", "Our brand"), encoding="utf-8")
+    root = _built_then_retitled(run_line, make_repo)
     rendered: list[str] = []
     real = write._write_chunk
 

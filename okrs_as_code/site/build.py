@@ -27,10 +27,10 @@ from ..parallel import beside
 from ..resources import shipped_dir
 from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
-from ..validate import Loaded, check_loaded, history_for, load_whole
+from ..validate import Loaded, answered, check_loaded, history_for, load_outline, load_whole
 from . import changelog, manifest
 from .collect import Collector
-from .parts import okrs_json, site_statuses
+from .parts import kept_for, okrs_json, site_statuses
 from .views import SiteView
 from .write import parallel, remove_stale, write_file, write_pages
 
@@ -93,13 +93,13 @@ def build(
         return Summary(
             out, True, last["files"], last["errors"], last["warnings"], [], last["notices"]
         )
+    common = f"{as_of}\0{snap.files[0].digest}\0{code}"
     tracker.start("Reading files", len(snap.files))
-    loaded = load_whole(snap, cache)  # read once, for the checks and the pages alike
+    loaded = _load(snap, as_of, cache, common)  # read once, for the checks and the pages alike
     tracker.advance(len(snap.files))
     # An objective's or team's page is reused only when nothing it can show changed; a template
     # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
-    common = f"{as_of}\0{snap.files[0].digest}\0{code}"
     digests = {raw.path: raw.digest for raw in snap.files}
     plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache)
     # Working out the views builds millions of objects and no cycles: the collector would only
@@ -111,6 +111,17 @@ def build(
         counts.update(errors=summary.errors, warnings=summary.warnings)
         manifest.record(cache, out, site_key, written, counts)
     return summary
+
+
+def _load(snap: snapshot.Snapshot, as_of: dt.date, cache: Cache | None, common: str) -> Loaded:
+    """Every file, for the checks and the pages: after an edit, when the cache holds every
+    unchanged file's figures and the checks' outcome can be told without them, the unchanged
+    files from their outlines (their check-ins are read only for the pages rendered)."""
+    if cache is not None and kept_for(cache, common) and answered(snap, as_of, cache):
+        outlined = load_outline(snap, cache)
+        if outlined is not None:
+            return outlined
+    return load_whole(snap, cache)
 
 
 def _check_and_write(

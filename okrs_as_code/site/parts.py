@@ -79,6 +79,11 @@ def okrs_json(
     return text
 
 
+def kept_for(cache: Cache, context: str) -> bool:
+    """Whether the cache holds figures worked out in this context (of some files at least)."""
+    return bool(cache.file_parts(_FIGURES).get("context") == context)
+
+
 def _index(objective: Objective) -> int:
     index = objective.where.pointer[1]
     assert isinstance(index, int)  # ("objectives", index), as assembled

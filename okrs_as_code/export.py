@@ -20,6 +20,7 @@ from .cache import Cache
 from .graph import Graph, current_period, period_of
 from .model import CheckIn, Model, Objective, Organization
 from .periods import Period
+from .progress import Memo
 from .status import Figures, KeyResultStatus, ObjectiveStatus, objective_status, owners_of
 from .validate import Loaded, load_repository
 
@@ -51,8 +52,8 @@ def statuses(
     periods = {p.id: index for index, p in enumerate(_periods(model))}
     ordered = sorted(model.objectives(), key=lambda o: periods.get(o.period, len(periods)))
     kept = kept or {}
-    own = {key: figures[0] for key, figures in kept.items()}
-    return [objective_status(model.org, graph, o, as_of, own, kept.get(id(o))) for o in ordered]
+    memo = Memo(own={key: figures[0] for key, figures in kept.items()})
+    return [objective_status(model.org, graph, o, as_of, memo, kept.get(id(o))) for o in ordered]
 
 
 # JSON

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from .graph import Graph
 from .model import CheckIn, KeyResult, Kind, Objective, Status
@@ -64,37 +65,59 @@ def objective_progress(objective: Objective, as_of: dt.date) -> float:
     )
 
 
+@dataclass
+class Memo:
+    """Figures shared by the statuses of one organisation on one day, so that each cascade does
+    not work out the objectives beneath it again: each objective's own progress, and the sums
+    of the subtrees met without an alignment cycle (both by ``id`` of the objective)."""
+
+    own: dict[int, float] = field(default_factory=dict)
+    below: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+
 def cascade_progress(
-    objective: Objective, graph: Graph, as_of: dt.date, own: dict[int, float] | None = None
+    objective: Objective, graph: Graph, as_of: dt.date, memo: Memo | None = None
 ) -> float:
     """The weighted mean over the objective and everything aligned beneath it, recursively.
 
-    ``own`` keeps each objective's own progress (by ``id``) across calls: every objective's
-    cascade visits its whole subtree, so an organisation's statuses would otherwise work out
-    the same objective's progress once per level above it.
+    ``memo`` is shared by callers that ask for many objectives: every objective's cascade
+    visits its whole subtree, so an organisation's statuses would otherwise go through the same
+    objective once per level above it. A subtree in which a cycle was cut is not shared, since
+    where a cycle is cut depends on where the walk began.
     """
-    memo: dict[str, tuple[float, float]] = {}
-    own = {} if own is None else own
+    memo = Memo() if memo is None else memo
+    seen: dict[str, tuple[float, float, bool]] = {}
 
-    def subtree(node: Objective, path: frozenset[str]) -> tuple[float, float]:
-        # Returns (weighted sum, total weight) so that deeper levels weigh as the contract says.
-        if node.ref in memo:
-            return memo[node.ref]
-        if id(node) not in own:
-            own[id(node)] = objective_progress(node, as_of)
-        total = own[id(node)] * node.weight
+    def subtree(node: Objective, path: frozenset[str]) -> tuple[float, float, bool]:
+        # Returns (weighted sum, total weight, whether no cycle was cut beneath) so that deeper
+        # levels weigh as the contract says.
+        shared = memo.below.get(id(node))
+        if shared is not None:
+            return (*shared, True)
+        if node.ref in seen:
+            return seen[node.ref]
+        if id(node) not in memo.own:
+            memo.own[id(node)] = objective_progress(node, as_of)
+        total = memo.own[id(node)] * node.weight
         weight = node.weight
+        clean = True
         for child in graph.children.get(node.ref, []):
-            if child.status is Status.DROPPED or child.ref in path:
+            if child.status is Status.DROPPED:
                 continue
-            child_sum, child_weight = subtree(child, path | {child.ref})
+            if child.ref in path:
+                clean = False
+                continue
+            child_sum, child_weight, child_clean = subtree(child, path | {child.ref})
+            clean = clean and child_clean
             mean = child_sum / child_weight if child_weight else 0.0
             total += mean * child.weight
             weight += child.weight
-        memo[node.ref] = (total, weight)
-        return total, weight
+        seen[node.ref] = (total, weight, clean)
+        if clean:
+            memo.below[id(node)] = (total, weight)
+        return total, weight, clean
 
-    total, weight = subtree(objective, frozenset({objective.ref}))
+    total, weight, _ = subtree(objective, frozenset({objective.ref}))
     return total / weight if weight else 0.0
 
 

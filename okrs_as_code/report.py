@@ -20,7 +20,7 @@ from .cache import Cache
 from .graph import active_periods
 from .model import Objective, Organization, Status
 from .periods import Period
-from .progress import AT_RISK_CONFIDENCE, BEHIND_MARGIN, clamp
+from .progress import AT_RISK_CONFIDENCE, BEHIND_MARGIN, Memo, clamp
 from .status import KeyResultStatus, objective_status, owners_of
 from .textfit import percent
 from .validate import Loaded, load_repository
@@ -83,8 +83,8 @@ def _period(loaded: Loaded, period: Period, as_of: dt.date) -> PeriodDigest:
         for o in loaded.model.objectives()
         if o.period == period.id and o.status is not Status.DROPPED
     ]
-    own: dict[int, float] = {}  # shared: each cascade would otherwise work out its subtree again
-    statuses = [objective_status(org, loaded.graph, o, as_of, own) for o in objectives]
+    memo = Memo()  # shared: each cascade would otherwise work out its subtree again
+    statuses = [objective_status(org, loaded.graph, o, as_of, memo) for o in objectives]
     krs = [kr for s in statuses if s.objective.status is Status.ACTIVE for kr in s.key_results]
     by_team: dict[str, list[float]] = {}
     for status in statuses:

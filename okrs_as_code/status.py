@@ -15,6 +15,7 @@ from .cadence import Staleness, staleness
 from .graph import Graph
 from .model import CheckIn, KeyResult, Objective, Organization, Status
 from .progress import (
+    Memo,
     at_risk,
     behind,
     cascade_progress,
@@ -25,9 +26,12 @@ from .progress import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class KeyResultStatus:
-    """A key result at the as-of date; ``progress`` is unclamped, as the contract reports it."""
+    """A key result at the as-of date; ``progress`` is unclamped, as the contract reports it.
+
+    Not frozen, like the objective's status: a frozen dataclass sets each field through
+    ``object.__setattr__``, and a large organisation has tens of thousands of these."""
 
     objective: Objective
     key_result: KeyResult
@@ -58,7 +62,7 @@ class KeyResultStatus:
         return [name for name, on in named if on]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ObjectiveStatus:
     """An objective at the as-of date, with its key results' statuses in file order."""
 
@@ -109,20 +113,20 @@ def objective_status(
     graph: Graph,
     objective: Objective,
     as_of: dt.date,
-    own: dict[int, float] | None = None,
+    memo: Memo | None = None,
     known: Figures | None = None,
 ) -> ObjectiveStatus:
     """Own and cascade progress, and the statuses of the objective's key results.
 
-    ``own`` is shared by callers that ask for many objectives (see :func:`cascade_progress`).
+    ``memo`` is shared by callers that ask for many objectives (see :func:`cascade_progress`).
     ``known`` are the objective's :func:`figures`, worked out before from the same file, the
     same organisation and the same as-of date; the caller puts each such objective's own
-    progress in ``own`` first, so that no check-in is read again.
+    progress in ``memo.own`` first, so that no check-in is read again.
     """
     period = graph.period(objective.period)
     children = graph.children.get(objective.ref, [])
-    own = {} if own is None else own
-    cascade = cascade_progress(objective, graph, as_of, own)  # fills own[id(objective)]
+    memo = Memo() if memo is None else memo
+    cascade = cascade_progress(objective, graph, as_of, memo)  # fills memo.own[id(objective)]
     expected = expected_progress(period, as_of) if period else None
     if known is None:
         key_results = [
@@ -135,7 +139,7 @@ def objective_status(
         ]
     return ObjectiveStatus(
         objective=objective,
-        own=own[id(objective)],
+        own=memo.own[id(objective)],
         cascade=cascade,
         expected=expected,
         has_children=any(child.status is not Status.DROPPED for child in children),

@@ -18,7 +18,7 @@ from .cache import Cache
 from .graph import Graph
 from .model import KeyResult, Kind, Objective, Status
 from .periods import Period
-from .progress import BEHIND_MARGIN, clamp
+from .progress import BEHIND_MARGIN, Memo, clamp
 from .refs import Target
 from .selection import check_team, choose_period
 from .status import KeyResultStatus, key_result_status, objective_status
@@ -156,7 +156,7 @@ class _View:
         self.objectives = loaded.model.objectives()
         self.keep = self._keep(options.team) if options.team else None
         self.seen: set[str] = set()
-        self.own: dict[int, float] = {}  # each objective's own progress, for every cascade
+        self.memo = Memo()  # each objective's own progress and subtree, for every cascade
 
     def rows(self) -> Iterator[_Row]:
         groups: dict[tuple[str, ...], tuple[list[Target], list[Objective]]] = {}
@@ -270,7 +270,7 @@ class _View:
         yield from self._branches(kids, below, objective)
 
     def _objective_row(self, objective: Objective, lead: str) -> _Row:
-        status = objective_status(self.org, self.graph, objective, self.as_of, self.own)
+        status = objective_status(self.org, self.graph, objective, self.as_of, self.memo)
         shown = status.cascade if status.has_children else status.own
         mark = CASCADE_MARK if status.has_children else " "
         where = objective.team

@@ -21,7 +21,7 @@ from ..status import unaligned as is_unaligned
 from ..validate import Loaded
 from . import svg
 from .render import goal, markdown, number, percent, safe_ids, with_unit
-from .views import Change, CheckInView, KeyResultView, Link, ObjectiveView
+from .views import Change, CheckInView, KeyResultView, Link, Links, ObjectiveView
 
 
 def objective_url(objective: Objective) -> str | None:
@@ -80,12 +80,12 @@ def objective_view(context: Context, status: ObjectiveStatus) -> ObjectiveView:
     """An objective, given its status, with everything its page shows."""
     objective = status.objective
     view = _summary(context, status)
-    view.breadcrumb = _breadcrumb(context, objective)
-    view.children = [
-        link_to(context, Target(c)) for c in context.graph.children.get(objective.ref, [])
-    ]
-    view.supports = _supports(context, objective)
-    view.supported_by = _supported_by(context, objective)
+    view.make_links = lambda: Links(
+        _breadcrumb(context, objective),
+        [link_to(context, Target(c)) for c in context.graph.children.get(objective.ref, [])],
+        _supports(context, objective),
+        _supported_by(context, objective),
+    )
     view.make_key_results = lambda made: [
         _key_result(context, kr, made.kr_changes.get(kr.key_result.id)) for kr in status.key_results
     ]

@@ -69,6 +69,16 @@ class KeyResultView:
 
 
 @dataclass
+class Links:
+    """An objective's links to other objectives."""
+
+    breadcrumb: list[Link] = field(default_factory=list)  # from the root objective down
+    children: list[Link] = field(default_factory=list)
+    supports: list[Link] = field(default_factory=list)
+    supported_by: list[Link] = field(default_factory=list)
+
+
+@dataclass
 class ObjectiveView:
     ref: str
     id: str
@@ -94,10 +104,6 @@ class ObjectiveView:
     reason: str | None
     score: str | None
     retrospective: Markdown
-    breadcrumb: list[Link] = field(default_factory=list)  # from the root objective down
-    children: list[Link] = field(default_factory=list)
-    supports: list[Link] = field(default_factory=list)
-    supported_by: list[Link] = field(default_factory=list)
     history: list[Change] = field(default_factory=list)
     last_changed: Change | None = None
     kr_changes: dict[str, Change] = field(default_factory=dict)  # key result id: last change
@@ -107,6 +113,9 @@ class ObjectiveView:
         default=None, repr=False, compare=False
     )
     _key_results: list[KeyResultView] | None = field(default=None, repr=False, compare=False)
+    # Its links to other objectives likewise: only its page, and a cascade's top, show them.
+    make_links: Callable[[], Links] | None = field(default=None, repr=False, compare=False)
+    _links: Links | None = field(default=None, repr=False, compare=False)
 
     @property
     def key_results(self) -> list[KeyResultView]:
@@ -114,6 +123,29 @@ class ObjectiveView:
             made = self.make_key_results
             self._key_results = made(self) if made is not None else []
         return self._key_results
+
+    @property
+    def links(self) -> Links:
+        if self._links is None:
+            self._links = self.make_links() if self.make_links is not None else Links()
+        return self._links
+
+    @property
+    def breadcrumb(self) -> list[Link]:
+        """The chain of objectives it aligns to, from the root objective down."""
+        return self.links.breadcrumb
+
+    @property
+    def children(self) -> list[Link]:
+        return self.links.children
+
+    @property
+    def supports(self) -> list[Link]:
+        return self.links.supports
+
+    @property
+    def supported_by(self) -> list[Link]:
+        return self.links.supported_by
 
     @property
     def shown(self) -> float:

@@ -9,6 +9,7 @@ rendered in this process, with the same bytes.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 import jinja2
 
+from ..parallel import beside
 from ..tracker import Tracker
 from .views import SiteView
 
@@ -75,39 +77,50 @@ def write_pages(
 
     ``meanwhile`` is other work for this process, done while the workers render.
     """
-    global _FORKED
     templates = {name: env.get_template(name) for name in TEMPLATES}  # compiled once
     every = pages_of(site)
     job = _Job(templates, site, [page for page in every if page[0] not in skip], out)
-    # The pages that list every objective come first, each a task of its own: on a large site
-    # each is as much work as a hundred objectives' pages, and after an edit they are most of
-    # what is left to render.
     pages = job.pages
+    # The pages that list every objective come first: on a large site each is as much work as
+    # a hundred objectives' pages, and after an edit they are most of what is left to render.
     lists = next((i for i, page in enumerate(pages) if page[1] not in LIST_TEMPLATES), len(pages))
-    chunks = [range(i, i + 1) for i in range(lists)]
-    chunks += [
-        range(i, min(i + _CHUNK, len(job.pages))) for i in range(lists, len(job.pages), _CHUNK)
-    ]
-    tracker.start("Writing pages", len(job.pages))
-    if not parallel(len(every)) or len(job.pages) < 2:
+    tracker.start("Writing pages", len(pages))
+    if not parallel(len(every)) or len(pages) < 2:
         meanwhile()
-        for chunk in chunks:
-            _write_chunk(job, chunk)
-            tracker.advance(len(chunk))
+        _write_chunk(job, range(len(pages)))
+        tracker.advance(len(pages))
+    elif len(pages) < PARALLEL_FROM_PAGES:
+        # A few pages, after an edit: one other process takes every other list page. Forked
+        # workers pay for each object they touch (its memory is copied), so this process,
+        # which does not, keeps the rest.
+        theirs = range(1, lists, 2)
+        with beside(functools.partial(_write_chunk, job, theirs)):
+            meanwhile()
+            _write_chunk(job, [i for i in range(len(pages)) if i not in theirs])
+        tracker.advance(len(pages))
     else:
-        _FORKED = job
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(2, context, initializer=gc.disable) as pool:
-                futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
-                meanwhile()
-                for done in as_completed(futures):
-                    done.result()
-                    tracker.advance(futures[done])
-        finally:
-            _FORKED = None
+        _write_pooled(job, lists, meanwhile, tracker)
     tracker.finish()
     return [path for path, _, _ in every]
+
+
+def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker: Tracker) -> None:
+    """Every page by two worker processes, the list pages each a task of its own."""
+    global _FORKED
+    total = len(job.pages)
+    chunks = [range(i, i + 1) for i in range(lists)]
+    chunks += [range(i, min(i + _CHUNK, total)) for i in range(lists, total, _CHUNK)]
+    _FORKED = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(2, context, initializer=gc.disable) as pool:
+            futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
+            meanwhile()
+            for done in as_completed(futures):
+                done.result()
+                tracker.advance(futures[done])
+    finally:
+        _FORKED = None
 
 
 def parallel(pages: int) -> bool:

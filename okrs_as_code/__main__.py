@@ -1,5 +1,5 @@
 """`python -m okrs_as_code`: the same as the `okrs` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,38 @@ def test_missing_organisation_is_an_environment_error(
     result = run_line(["validate"], expect=2)
     assert "no okrs/org.yaml found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _okrs(*args: str, stdout: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it: its own process, its own exit."""
+    argv = [sys.executable, "-m", "okrs_as_code", *args]
+    return subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE, text=True, check=False)
+
+
+def test_the_command_exits_with_its_status(small_repo: Path) -> None:
+    clean = _okrs("validate", "--root", str(small_repo), "--as-of", AS_OF, stdout=subprocess.PIPE)
+    assert (clean.returncode, clean.stdout) == (
+        0,
+        "no problems (3 files checked as of 2026-11-20)\n",
+    )
+    late = _okrs("validate", "--root", str(small_repo), "--as-of", "2026-11-28")
+    assert late.returncode == 1
+
+
+def test_a_reader_that_goes_away_is_no_error(small_repo: Path, tmp_path: Path) -> None:
+    """`okrs build | head -1` and the like: the command stops quietly when its output has no
+    reader left."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        out = str(tmp_path / "site")
+        done = _okrs(
+            "build", "--root", str(small_repo), "--as-of", AS_OF, "--out", out, stdout=write
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1
+    assert "error" not in done.stderr and "Traceback" not in done.stderr
 
 
 def test_as_of_from_environment(run_line: RunLine, small_repo: Path) -> None:

@@ -29,7 +29,7 @@ from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
 from ..validate import Loaded, answered, check_loaded, history_for, load_outline, load_whole
 from . import changelog, manifest
-from .collect import Collector
+from .collect import Collector, search_entries
 from .parts import kept_for, okrs_json, site_statuses
 from .views import SiteView
 from .write import parallel, remove_stale, write_file, write_pages
@@ -77,13 +77,15 @@ def build(
     strict: bool = False,
     tracker: Tracker = SILENT,
     cache: Cache | None = None,
+    keep: list[object] | None = None,
 ) -> Summary:
     """Validate, then write the site for the repository at ``root`` into ``out``.
 
     The site is written even when the model has errors (the health page lists them); with
     ``strict`` it is not, and the summary says so. With a ``cache``, files parsed before are
     not parsed again, and a build whose inputs are those of the last build into ``out``, which
-    still holds what it wrote, writes nothing.
+    still holds what it wrote, writes nothing. ``keep`` receives what the build made, for a
+    caller about to exit, which need not spend the time freeing it object by object.
     """
     snap = snapshot.take(root)
     code = manifest.files_digest(_inputs(root)) if cache is not None else ""
@@ -110,6 +112,8 @@ def build(
         counts = {"files": summary.files, "notices": summary.notices}
         counts.update(errors=summary.errors, warnings=summary.warnings)
         manifest.record(cache, out, site_key, written, counts)
+    if keep is not None:
+        keep.append(plan)
     return summary
 
 
@@ -163,6 +167,7 @@ class Build:
     reuse: bool
     digests: dict[str, str]  # each OKR file's digest, by path
     cache: Cache | None
+    made: list[object] = field(default_factory=list)  # the views, kept for build's ``keep``
 
 
 def _write(
@@ -175,23 +180,25 @@ def _write(
     """Write every file of the site."""
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
 
-    def write_json() -> None:
+    def write_data() -> None:
         text = okrs_json(loaded, as_of, known, plan.cache, plan.common, plan.digests)
         write_file(out / "okrs.json", text.encode("utf-8"))
+        write_file(out / "search-index.js", search_index(search_entries(loaded, as_of, known)))
 
-    # okrs.json needs no view: it is written on the other core while the views are built.
-    with beside(write_json, worth_it=parallel(len(known))):
+    # okrs.json and the search index need no view: they are written on the other core while
+    # the views are built.
+    with beside(write_data, worth_it=parallel(len(known))):
         site = Collector(loaded, as_of, words, known, tracker).site(diagnostics)
         static = static_files(plan.root / USER_TEMPLATES / "static")
 
         def write_the_rest() -> None:
-            write_file(out / "search-index.js", search_index(site.search))
             for relative, content in sorted(static.items()):
                 write_file(out / relative, content)
 
         keys, skip = _reusable(plan, site)
         env = environment(plan.root / USER_TEMPLATES)
         pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=skip)
+        plan.made.append(site)
     remove_stale(out, set(pages))
     return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys)
 

@@ -15,7 +15,7 @@ from ..status import ObjectiveStatus, objective_status
 from ..tracker import SILENT, Tracker
 from ..validate import Loaded
 from .changelog import Record, Words
-from .pages import Context, objective_view, period_url, team_url, unaligned
+from .pages import Context, objective_url, objective_view, period_url, team_url, unaligned
 from .render import markdown, percent
 from .views import (
     CascadeGroup,
@@ -88,7 +88,6 @@ class Collector:
             teams=[self.team(t) for t in self._team_ids()],
             objectives=[self.views[o.ref] for o in self.objectives],
             health=self.health(diagnostics, current),
-            search=self.search(),
         )
 
     # Periods and their cascades
@@ -232,27 +231,36 @@ class Collector:
         }
         return [self._team_link(t) for t in self._team_ids() if t not in busy]
 
-    # Search
 
-    def search(self) -> list[dict[str, Any]]:
-        entries: list[dict[str, Any]] = []
-        for view in self.views.values():
-            if view.url is None:
-                continue
-            where = f"{view.team_name} · {view.period}"
-            entries.append(
-                {"kind": "objective", "title": view.title, "where": where, "url": view.url}
-            )
-            entries.extend(
-                {
-                    "kind": "key result",
-                    "title": kr.title,
-                    "where": f"{where} · {view.title}",
-                    "url": f"{view.url}#kr-{kr.id}",
-                }
-                for kr in (k.key_result for k in self.statuses[view.ref].key_results)
-            )
-        return entries
+def search_entries(
+    loaded: Loaded, as_of: dt.date, statuses: list[ObjectiveStatus]
+) -> list[dict[str, Any]]:
+    """What the search page finds: each objective that has a page and its key results, in the
+    order of ``statuses`` (:func:`export.statuses`, the site's order too), the first of
+    duplicated references (OKR103) alone. It needs no view, so that it can be written on the
+    other core while the views are built."""
+    context = Context(loaded, as_of)
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for status in statuses:
+        objective = status.objective
+        url = objective_url(objective)
+        if objective.ref in seen or url is None:
+            seen.add(objective.ref)
+            continue
+        seen.add(objective.ref)
+        where = f"{context.team_name(objective.team)} · {objective.period}"
+        entries.append({"kind": "objective", "title": objective.title, "where": where, "url": url})
+        entries.extend(
+            {
+                "kind": "key result",
+                "title": kr.key_result.title,
+                "where": f"{where} · {objective.title}",
+                "url": f"{url}#kr-{kr.key_result.id}",
+            }
+            for kr in status.key_results
+        )
+    return entries
 
 
 def _with(item: KeyResultItem, detail: str) -> KeyResultItem:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from markupsafe import Markup
 
@@ -239,4 +238,3 @@ class SiteView:
     teams: list[TeamView]
     objectives: list[ObjectiveView]
     health: HealthView
-    search: list[dict[str, Any]] = field(default_factory=list)

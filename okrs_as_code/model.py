@@ -187,10 +187,12 @@ class Objective:
     score: float | None = None
     retrospective: str | None = None
     key_results: list[KeyResult] = field(default_factory=list)
+    # period/team/id, worked out once: the graph, the statuses and the views look it up
+    # hundreds of thousands of times on a large organisation.
+    ref: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def ref(self) -> str:
-        return f"{self.period}/{self.team}/{self.id}"
+    def __post_init__(self) -> None:
+        self.ref = f"{self.period}/{self.team}/{self.id}"
 
 
 @dataclass(slots=True)

@@ -90,7 +90,8 @@ def build(
     snap = snapshot.take(root)
     code = manifest.files_digest(_inputs(root)) if cache is not None else ""
     site_key = snap.digest(*_context(root, as_of), code) if cache is not None else ""
-    last = manifest.unchanged(cache, out, site_key) if cache is not None else None
+    before = cache.site(out) if cache is not None else {}  # what the last build into out wrote
+    last = manifest.unchanged(before, out, site_key) if cache is not None else None
     if last is not None and not (strict and last["errors"]):
         return Summary(
             out, True, last["files"], last["errors"], last["warnings"], [], last["notices"]
@@ -103,7 +104,7 @@ def build(
     # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
     digests = {raw.path: raw.digest for raw in snap.files}
-    plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache)
+    plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache, before)
     # Working out the views builds millions of objects and no cycles: the collector would only
     # rescan them, and in forked workers touch, and so copy, every page of memory holding them.
     with without_gc():
@@ -167,6 +168,7 @@ class Build:
     reuse: bool
     digests: dict[str, str]  # each OKR file's digest, by path
     cache: Cache | None
+    before: dict[str, Any]  # what the last build into out wrote (see manifest)
     made: list[object] = field(default_factory=list)  # the views, kept for build's ``keep``
 
 
@@ -195,21 +197,21 @@ def _write(
             for relative, content in sorted(static.items()):
                 write_file(out / relative, content)
 
-        keys, skip = _reusable(plan, site)
+        keys, left = _reusable(plan, site)
         env = environment(plan.root / USER_TEMPLATES)
-        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=skip)
+        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=left)
         plan.made.append(site)
     remove_stale(out, set(pages))
-    return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys)
+    return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys, left)
 
 
-def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], set[str]]:
+def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], dict[str, Any]]:
     """Each objective's and team's page key, and the pages already in the output folder as
     they would be."""
     if not plan.reuse or plan.cache is None:
-        return {}, set()
+        return {}, {}
     keys = manifest.page_keys(plan.common, site, plan.loaded, plan.digests)
-    return keys, manifest.reusable(plan.cache, plan.out, keys)
+    return keys, manifest.reusable(plan.before, plan.out, keys)
 
 
 def _inputs(root: Path) -> list[Path]:

@@ -27,11 +27,13 @@ from .write import page_paths
 
 @dataclass
 class Written:
-    """What a build wrote: every file (relative to the output folder) and each objective's
-    and team's page key (see :func:`page_keys`)."""
+    """What a build wrote: every file (relative to the output folder), each objective's and
+    team's page key (see :func:`page_keys`), and the size and time of the pages it left as
+    they were (found so by :func:`reusable`)."""
 
     files: list[str]
     keys: dict[str, str]
+    left: dict[str, Any]
 
 
 def files_digest(files: list[Path]) -> str:
@@ -156,24 +158,22 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def reusable(cache: Cache, out: Path, keys: dict[str, str]) -> set[str]:
-    """The pages that the last build into ``out`` wrote from the same inputs (``keys``) and
-    that are still as it left them."""
-    manifest = cache.site(out)
+def reusable(manifest: dict[str, Any], out: Path, keys: dict[str, str]) -> dict[str, Any]:
+    """The pages that the last build into ``out`` (its ``manifest``) wrote from the same
+    inputs (``keys``) and that are still as it left them, with their size and time."""
     before, files = manifest.get("pages"), manifest.get("files")
     if not isinstance(before, dict) or not isinstance(files, dict):
-        return set()
+        return {}
     return {
-        path
+        path: files[path]
         for path, page_key in keys.items()
         if before.get(path) == page_key and path in files and _stamp(out / path) == files[path]
     }
 
 
-def unchanged(cache: Cache, out: Path, site_key: str) -> dict[str, Any] | None:
-    """The summary the last build into ``out`` recorded, if it had this key and ``out`` still
-    holds exactly what it wrote; otherwise None."""
-    manifest = cache.site(out)
+def unchanged(manifest: dict[str, Any], out: Path, site_key: str) -> dict[str, Any] | None:
+    """The summary the last build into ``out`` (its ``manifest``) recorded, if it had this
+    key and ``out`` still holds exactly what it wrote; otherwise None."""
     files = manifest.get("files")
     if manifest.get("key") != site_key or not isinstance(files, dict):
         return None
@@ -193,7 +193,11 @@ def record(
     summary: dict[str, Any],
 ) -> None:
     """Remember what this build wrote into ``out``, for :func:`unchanged` and :func:`reusable`."""
-    files = {relative: _stamp(out / relative) for relative in written.files}
+    left = written.left
+    files = {
+        relative: left[relative] if relative in left else _stamp(out / relative)
+        for relative in written.files
+    }
     manifest = {"key": site_key, "files": files, "pages": written.keys, "summary": summary}
     cache.store_site(out, manifest)
 

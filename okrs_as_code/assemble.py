@@ -39,6 +39,15 @@ def _str(value: Any) -> str | None:
 
 
 def _num(value: Any) -> float | None:
+    # Exact types first: absent values and plain numbers are nearly all there is, and this
+    # runs several times for each of a large organisation's tens of thousands of key results.
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is float:
+        return value
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)

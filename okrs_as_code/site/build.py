@@ -97,12 +97,15 @@ def build(
             out, True, last["files"], last["errors"], last["warnings"], [], last["notices"]
         )
     common = f"{as_of}\0{snap.files[0].digest}\0{code}"
-    tracker.start("Reading files", len(snap.files))
-    loaded = _load(snap, as_of, cache, common)  # read once, for the checks and the pages alike
-    tracker.advance(len(snap.files))
     # An objective's or team's page is reused only when nothing it can show changed; a template
     # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
+    tracker.start("Reading files", len(snap.files))
+    # Read once, for the checks and the pages alike; from the outlines when most pages are
+    # there to be reused (a page rendered reads its file's check-ins again).
+    outlines = reuse and bool(before.get("pages"))
+    loaded = _load(snap, as_of, cache if outlines else None, common) or load_whole(snap, cache)
+    tracker.advance(len(snap.files))
     digests = {raw.path: raw.digest for raw in snap.files}
     plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache, before)
     # Working out the views builds millions of objects and no cycles: the collector would only
@@ -118,15 +121,15 @@ def build(
     return summary
 
 
-def _load(snap: snapshot.Snapshot, as_of: dt.date, cache: Cache | None, common: str) -> Loaded:
-    """Every file, for the checks and the pages: after an edit, when the cache holds every
-    unchanged file's figures and the checks' outcome can be told without them, the unchanged
-    files from their outlines (their check-ins are read only for the pages rendered)."""
+def _load(
+    snap: snapshot.Snapshot, as_of: dt.date, cache: Cache | None, common: str
+) -> Loaded | None:
+    """Every file, the unchanged ones from their outlines, when the cache holds their figures
+    and the checks' outcome can be told without them (after an edit, on the same day); else
+    None."""
     if cache is not None and kept_for(cache, common) and answered(snap, as_of, cache):
-        outlined = load_outline(snap, cache)
-        if outlined is not None:
-            return outlined
-    return load_whole(snap, cache)
+        return load_outline(snap, cache)
+    return None
 
 
 def _check_and_write(

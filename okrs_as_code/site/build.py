@@ -30,7 +30,7 @@ from ..tracker import SILENT, Tracker
 from ..validate import Loaded, answered, check_loaded, history_for, load_outline, load_whole
 from . import changelog, manifest
 from .collect import Collector, search_entries
-from .parts import kept_for, okrs_json, site_statuses
+from .parts import Parts
 from .views import SiteView
 from .write import parallel, remove_stale, write_file, write_pages
 
@@ -100,14 +100,17 @@ def build(
     # An objective's or team's page is reused only when nothing it can show changed; a template
     # of the repository's own may show anything, so then every page is rendered.
     reuse = cache is not None and not any((root / USER_TEMPLATES).rglob("*.html"))
+    digests = {raw.path: raw.digest for raw in snap.files}
+    parts = Parts(cache, common, digests)
     tracker.start("Reading files", len(snap.files))
     # Read once, for the checks and the pages alike; from the outlines when most pages are
     # there to be reused (a page rendered reads its file's check-ins again).
     outlines = reuse and bool(before.get("pages"))
-    loaded = _load(snap, as_of, cache if outlines else None, common) or load_whole(snap, cache)
+    loaded = _outlined(snap, as_of, cache, parts) if outlines else None
+    if loaded is None:
+        loaded = load_whole(snap, cache)
     tracker.advance(len(snap.files))
-    digests = {raw.path: raw.digest for raw in snap.files}
-    plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache, before)
+    plan = Build(root, out, as_of, snap, loaded, common, reuse, digests, cache, before, parts)
     # Working out the views builds millions of objects and no cycles: the collector would only
     # rescan them, and in forked workers touch, and so copy, every page of memory holding them.
     with without_gc():
@@ -121,13 +124,13 @@ def build(
     return summary
 
 
-def _load(
-    snap: snapshot.Snapshot, as_of: dt.date, cache: Cache | None, common: str
+def _outlined(
+    snap: snapshot.Snapshot, as_of: dt.date, cache: Cache | None, parts: Parts
 ) -> Loaded | None:
     """Every file, the unchanged ones from their outlines, when the cache holds their figures
     and the checks' outcome can be told without them (after an edit, on the same day); else
     None."""
-    if cache is not None and kept_for(cache, common) and answered(snap, as_of, cache):
+    if cache is not None and parts.figures and answered(snap, as_of, cache):
         return load_outline(snap, cache)
     return None
 
@@ -144,7 +147,7 @@ def _check_and_write(
     big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
     with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:
         # Once for the pages and okrs.json alike; each file's from the cache if it has them.
-        known = site_statuses(plan.loaded, plan.as_of, plan.cache, plan.common, plan.digests)
+        known = plan.parts.statuses(plan.loaded, plan.as_of)
         outcome = checking()
     summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     summary.notices = outcome.notices
@@ -172,6 +175,7 @@ class Build:
     digests: dict[str, str]  # each OKR file's digest, by path
     cache: Cache | None
     before: dict[str, Any]  # what the last build into out wrote (see manifest)
+    parts: Parts  # what each file alone decides, from the cache where it has it
     made: list[object] = field(default_factory=list)  # the views, kept for build's ``keep``
 
 
@@ -186,7 +190,7 @@ def _write(
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
 
     def write_data() -> None:
-        text = okrs_json(loaded, as_of, known, plan.cache, plan.common, plan.digests)
+        text = plan.parts.okrs_json(loaded, as_of, known)
         write_file(out / "okrs.json", text.encode("utf-8"))
         write_file(out / "search-index.js", search_index(search_entries(loaded, as_of, known)))
 

@@ -11,6 +11,7 @@ does not hold what is expected only costs the time of working them out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from ..cache import Cache
@@ -19,97 +20,93 @@ from ..model import Objective
 from ..status import ObjectiveStatus, figures
 from ..validate import Loaded
 
-_FIGURES = "figures"
-_JSON = "okrs-json"
-
 ByFile = dict[str, dict[int, Any]]  # path -> the objective's index in its file -> its part
 
 
-def site_statuses(
-    loaded: Loaded, as_of: dt.date, cache: Cache | None, context: str, digests: dict[str, str]
-) -> list[ObjectiveStatus]:
-    """Every objective's status, as :func:`export.statuses` gives them, each file's figures
-    taken from the cache when its digest is the one they were worked out from."""
-    kept = _kept(cache, _FIGURES, context, digests)
-    known = {
-        id(o): found
-        for file in loaded.model.files
-        for o in file.objectives
-        if (found := kept.get(file.path, {}).get(_index(o))) is not None
-    }
-    try:
-        found = statuses(loaded, as_of, known)
-    except (TypeError, ValueError, IndexError):  # figures of another shape: work them out
-        known, found = {}, statuses(loaded, as_of)
-    if cache is not None and len(known) < len(found):
+class Parts:
+    """One build's view of the parts in the cache: each kind read once, when first needed,
+    and only for the files whose digest is the one they were worked out from."""
+
+    def __init__(self, cache: Cache | None, context: str, digests: dict[str, str]) -> None:
+        self.cache = cache
+        self.context = context
+        self.digests = digests
+
+    @functools.cached_property
+    def figures(self) -> ByFile:
+        """Each unchanged file's objectives' :func:`status.figures`."""
+        return self._kept("figures")
+
+    @functools.cached_property
+    def json(self) -> ByFile:
+        """Each unchanged file's objectives' :data:`export.Pieces`."""
+        return self._kept("okrs-json")
+
+    def statuses(self, loaded: Loaded, as_of: dt.date) -> list[ObjectiveStatus]:
+        """Every objective's status, as :func:`export.statuses` gives them, from the figures
+        kept where there are some; the cache learns the others'."""
+        kept = self.figures
+        known = {
+            id(o): found
+            for file in loaded.model.files
+            for o in file.objectives
+            if (found := kept.get(file.path, {}).get(_index(o))) is not None
+        }
+        try:
+            found = statuses(loaded, as_of, known)
+        except (TypeError, ValueError, IndexError):  # figures of another shape: work them out
+            known, found = {}, statuses(loaded, as_of)
         fresh: ByFile = {}
         for status in found:
             if id(status.objective) not in known:
-                fresh.setdefault(status.objective.where.file, {})[_index(status.objective)] = (
-                    figures(status)
-                )
-        _store(cache, _FIGURES, context, digests, kept, fresh)
-    return found
-
-
-def okrs_json(
-    loaded: Loaded,
-    as_of: dt.date,
-    known: list[ObjectiveStatus],
-    cache: Cache | None,
-    context: str,
-    digests: dict[str, str],
-) -> str:
-    """The site's compact ``okrs.json``, each objective's own text taken from the cache when
-    its file's digest is the one it was written from."""
-    kept = _kept(cache, _JSON, context, digests)
-    org = loaded.model.org
-    fresh: ByFile = {}
-
-    def pieces_of(status: ObjectiveStatus) -> Pieces:
-        path, index = status.objective.where.file, _index(status.objective)
-        found = kept.get(path, {}).get(index)
-        if not (isinstance(found, tuple) and len(found) == 4):
-            found = fresh.setdefault(path, {})[index] = pieces(org, status)
+                where = fresh.setdefault(status.objective.where.file, {})
+                where[_index(status.objective)] = figures(status)
+        self._store("figures", kept, fresh)
         return found
 
-    text = compact_json(loaded, as_of, known, pieces_of)
-    if cache is not None and fresh:
-        _store(cache, _JSON, context, digests, kept, fresh)
-    return text
+    def okrs_json(self, loaded: Loaded, as_of: dt.date, known: list[ObjectiveStatus]) -> str:
+        """The site's compact ``okrs.json``, each objective's own text from the pieces kept
+        where there are some; the cache learns the others'."""
+        kept = self.json
+        org = loaded.model.org
+        fresh: ByFile = {}
 
+        def pieces_of(status: ObjectiveStatus) -> Pieces:
+            path, index = status.objective.where.file, _index(status.objective)
+            found = kept.get(path, {}).get(index)
+            if not (isinstance(found, tuple) and len(found) == 4):
+                found = fresh.setdefault(path, {})[index] = pieces(org, status)
+            return found
 
-def kept_for(cache: Cache, context: str) -> bool:
-    """Whether the cache holds figures worked out in this context (of some files at least)."""
-    return bool(cache.file_parts(_FIGURES).get("context") == context)
+        text = compact_json(loaded, as_of, known, pieces_of)
+        self._store("okrs-json", kept, fresh)
+        return text
+
+    def _kept(self, name: str) -> ByFile:
+        stored = self.cache.file_parts(name) if self.cache is not None else {}
+        files = stored.get("files") if stored.get("context") == self.context else None
+        if not isinstance(files, dict):
+            return {}
+        return {
+            path: parts
+            for path, entry in files.items()
+            if isinstance(entry, tuple)
+            and len(entry) == 2
+            and entry[0] == self.digests.get(path)
+            and isinstance(parts := entry[1], dict)
+        }
+
+    def _store(self, name: str, kept: ByFile, fresh: ByFile) -> None:
+        if self.cache is None or not fresh:
+            return
+        digests = self.digests
+        files = {path: (digests[path], parts) for path, parts in kept.items() if path in digests}
+        for path, parts in fresh.items():
+            files[path] = (digests[path], {**kept.get(path, {}), **parts})
+        self.cache.store_file_parts(name, {"context": self.context, "files": files})
 
 
 def _index(objective: Objective) -> int:
     index = objective.where.pointer[1]
     assert isinstance(index, int)  # ("objectives", index), as assembled
     return index
-
-
-def _kept(cache: Cache | None, name: str, context: str, digests: dict[str, str]) -> ByFile:
-    """The parts the cache holds for this context, of the files whose digest is unchanged."""
-    stored = cache.file_parts(name) if cache is not None else {}
-    files = stored.get("files") if stored.get("context") == context else None
-    if not isinstance(files, dict):
-        return {}
-    return {
-        path: parts
-        for path, entry in files.items()
-        if isinstance(entry, tuple)
-        and len(entry) == 2
-        and entry[0] == digests.get(path)
-        and isinstance(parts := entry[1], dict)
-    }
-
-
-def _store(
-    cache: Cache, name: str, context: str, digests: dict[str, str], kept: ByFile, fresh: ByFile
-) -> None:
-    files = {path: (digests[path], parts) for path, parts in kept.items() if path in digests}
-    for path, parts in fresh.items():
-        files[path] = (digests[path], {**kept.get(path, {}), **parts})
-    cache.store_file_parts(name, {"context": context, "files": files})

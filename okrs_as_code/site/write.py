@@ -85,15 +85,17 @@ def write_pages(
     # a hundred objectives' pages, and after an edit they are most of what is left to render.
     lists = next((i for i, page in enumerate(pages) if page[1] not in LIST_TEMPLATES), len(pages))
     tracker.start("Writing pages", len(pages))
-    if not parallel(len(every)) or len(pages) < 2:
+    theirs = range(1, lists, 2)
+    if not parallel(len(every)) or not theirs:
         meanwhile()
-        _write_chunk(job, range(len(pages)))
-        tracker.advance(len(pages))
+        for start in range(0, len(pages), _CHUNK):
+            chunk = range(start, min(start + _CHUNK, len(pages)))
+            _write_chunk(job, chunk)
+            tracker.advance(len(chunk))
     elif len(pages) < PARALLEL_FROM_PAGES:
         # A few pages, after an edit: one other process takes every other list page. Forked
         # workers pay for each object they touch (its memory is copied), so this process,
         # which does not, keeps the rest.
-        theirs = range(1, lists, 2)
         with beside(functools.partial(_write_chunk, job, theirs)):
             meanwhile()
             _write_chunk(job, [i for i in range(len(pages)) if i not in theirs])

@@ -244,11 +244,12 @@ def search_entries(
     seen: set[str] = set()
     for status in statuses:
         objective = status.objective
-        url = objective_url(objective)
-        if objective.ref in seen or url is None:
-            seen.add(objective.ref)
+        if objective.ref in seen:
             continue
         seen.add(objective.ref)
+        url = objective_url(objective)
+        if url is None:
+            continue
         where = f"{context.team_name(objective.team)} · {objective.period}"
         entries.append({"kind": "objective", "title": objective.title, "where": where, "url": url})
         entries.extend(

@@ -266,9 +266,9 @@ def test_a_rebuild_renders_only_the_pages_an_edit_reaches(
     rendered: list[str] = []
     real = write._write_chunk
 
-    def chunk(job: write._Job, indices: range) -> None:
+    def chunk(job: write._Job, indices: range) -> write.Stamps:
         rendered.extend(job.pages[i][0] for i in indices)
-        real(job, indices)
+        return real(job, indices)
 
     monkeypatch.setattr(write, "_write_chunk", chunk)
     _build(run_line, root, root / "site")

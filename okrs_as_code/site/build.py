@@ -32,7 +32,7 @@ from . import changelog, manifest
 from .collect import Collector, search_entries
 from .parts import Parts
 from .views import SiteView
-from .write import parallel, remove_stale, write_file, write_pages
+from .write import Stamps, parallel, remove_stale, write_file, write_pages
 
 USER_TEMPLATES = "site_templates"
 _STATIC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -155,7 +155,7 @@ def _check_and_write(
         return summary, None
     words = None if isinstance(told, str) else told.words
     written = _write(plan, words, known, outcome.diagnostics, tracker)
-    summary.written, summary.files = True, len(written.files)
+    summary.written, summary.files = True, len(written.stamps)
     return summary, written
 
 
@@ -189,30 +189,35 @@ def _write(
     """Write every file of the site."""
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
 
-    def write_data() -> None:
+    def write_data() -> Stamps:
         text = plan.parts.okrs_json(loaded, as_of, known)
-        write_file(out / "okrs.json", text.encode("utf-8"))
-        write_file(out / "search-index.js", search_index(search_entries(loaded, as_of, known)))
+        search = search_index(search_entries(loaded, as_of, known))
+        return {
+            "okrs.json": write_file(out / "okrs.json", text.encode("utf-8")),
+            "search-index.js": write_file(out / "search-index.js", search),
+        }
 
     # okrs.json and the search index need no view: they are written on the other core while
     # the views are built.
-    with beside(write_data, worth_it=parallel(len(known))):
+    with beside(write_data, worth_it=parallel(len(known))) as data:
         site = Collector(loaded, as_of, words, known, tracker).site(diagnostics)
         static = static_files(plan.root / USER_TEMPLATES / "static")
+        stamps: Stamps = {}
 
         def write_the_rest() -> None:
             for relative, content in sorted(static.items()):
-                write_file(out / relative, content)
+                stamps[relative] = write_file(out / relative, content)
 
         keys, left = _reusable(plan, site)
         env = environment(plan.root / USER_TEMPLATES)
-        pages = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=left)
+        pages, rendered = write_pages(env, site, out, tracker, meanwhile=write_the_rest, skip=left)
         plan.made.append(site)
+        stamps.update(data())
     remove_stale(out, set(pages))
-    return manifest.Written(["okrs.json", "search-index.js", *static, *pages], keys, left)
+    return manifest.Written(keys, {**stamps, **left, **rendered})
 
 
-def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], dict[str, Any]]:
+def _reusable(plan: Build, site: SiteView) -> tuple[dict[str, str], Stamps]:
     """Each objective's and team's page key, and the pages already in the output folder as
     they would be."""
     if not plan.reuse or plan.cache is None:

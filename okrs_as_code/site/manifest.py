@@ -12,7 +12,6 @@ objective's or team's page is rendered again only when a digest of what it shows
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,18 +21,17 @@ from ..graph import Graph
 from ..model import Objective
 from ..validate import Loaded
 from .views import SiteView
-from .write import page_paths
+from .write import Stamps, page_paths, stamp
 
 
 @dataclass
 class Written:
-    """What a build wrote: every file (relative to the output folder), each objective's and
-    team's page key (see :func:`page_keys`), and the size and time of the pages it left as
-    they were (found so by :func:`reusable`)."""
+    """What a build wrote: each objective's and team's page key (see :func:`page_keys`), and
+    every file (relative to the output folder) with its stamp, taken as it was written or,
+    for a page left as it was, found by :func:`reusable`."""
 
-    files: list[str]
     keys: dict[str, str]
-    left: dict[str, Any]
+    stamps: Stamps
 
 
 def files_digest(files: list[Path]) -> str:
@@ -158,7 +156,7 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def reusable(manifest: dict[str, Any], out: Path, keys: dict[str, str]) -> dict[str, Any]:
+def reusable(manifest: dict[str, Any], out: Path, keys: dict[str, str]) -> Stamps:
     """The pages that the last build into ``out`` (its ``manifest``) wrote from the same
     inputs (``keys``) and that are still as it left them, with their size and time."""
     before, files = manifest.get("pages"), manifest.get("files")
@@ -167,7 +165,7 @@ def reusable(manifest: dict[str, Any], out: Path, keys: dict[str, str]) -> dict[
     return {
         path: files[path]
         for path, page_key in keys.items()
-        if before.get(path) == page_key and path in files and _stamp(out / path) == files[path]
+        if before.get(path) == page_key and path in files and stamp(out / path) == files[path]
     }
 
 
@@ -177,7 +175,7 @@ def unchanged(manifest: dict[str, Any], out: Path, site_key: str) -> dict[str, A
     files = manifest.get("files")
     if manifest.get("key") != site_key or not isinstance(files, dict):
         return None
-    if any(_stamp(out / relative) != stamp for relative, stamp in files.items()):
+    if any(stamp(out / relative) != kept for relative, kept in files.items()):
         return None
     if not set(page_paths(out)) <= files.keys():
         return None
@@ -193,18 +191,6 @@ def record(
     summary: dict[str, Any],
 ) -> None:
     """Remember what this build wrote into ``out``, for :func:`unchanged` and :func:`reusable`."""
-    left = written.left
-    files = {
-        relative: left[relative] if relative in left else _stamp(out / relative)
-        for relative in written.files
-    }
-    manifest = {"key": site_key, "files": files, "pages": written.keys, "summary": summary}
+    manifest = {"key": site_key, "files": written.stamps, "pages": written.keys}
+    manifest["summary"] = summary
     cache.store_site(out, manifest)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)

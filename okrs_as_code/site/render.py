@@ -44,6 +44,10 @@ _MD = _markdown()
 # skipping the parser for them halves the cost of a large site's descriptions.
 # tests/test_markdown.py holds the two to the same output.
 _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'?%/()+=!-])*(?<! )\n?")
+# The same for one line of a longer text: such lines make paragraphs and, after "- ", the items
+# of a tight bullet list, the other common shape of a description.
+_LINE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:'?%/()+=!-])*(?<! )")
+_BLANK_LINES = re.compile(r"\n\n+")
 
 
 @functools.lru_cache(maxsize=1 << 12)  # key results measured the same way share a sentence
@@ -51,7 +55,30 @@ def to_html(text: str) -> str:
     """CommonMark as safe HTML, as the site renders descriptions."""
     if _PLAIN.fullmatch(text):
         return "<p>" + text.removesuffix("\n") + "</p>\n"
-    return _MD.render(text)
+    plain = _plain_blocks(text)
+    return plain if plain is not None else _MD.render(text)
+
+
+def _plain_blocks(text: str) -> str | None:
+    """Paragraphs of plain lines and tight "- " lists of plain items, separated by blank lines,
+    as markdown-it writes them; None for anything else."""
+    if text.startswith("\n") or text.endswith("\n\n"):
+        return None
+    parts: list[str] = []
+    listed = False  # two lists with only blank lines between are one loose list
+    for block in _BLANK_LINES.split(text.removesuffix("\n")):
+        lines = block.split("\n")
+        if all(line.startswith("- ") and _LINE.fullmatch(line, 2) for line in lines):
+            if listed:
+                return None
+            parts.append("<ul>\n" + "".join(f"<li>{line[2:]}</li>\n" for line in lines) + "</ul>\n")
+            listed = True
+        elif all(_LINE.fullmatch(line) for line in lines):
+            parts.append("<p>" + block + "</p>\n")
+            listed = False
+        else:
+            return None
+    return "".join(parts)
 
 
 class Markdown:

@@ -37,6 +37,8 @@ TEMPLATES = (
 LIST_TEMPLATES = ("index.html", "period.html", "health.html")  # pages that list every objective
 PAGE_FOLDERS = ("periods", "teams", "objectives")
 Page = tuple[str, str, dict[str, Any]]  # output path, template, context
+Stamp = tuple[int, int]  # a file's size and modification time in nanoseconds
+Stamps = dict[str, Stamp | None]  # by path relative to the output folder
 
 # Below this many pages starting worker processes costs more than it saves.
 PARALLEL_FROM_PAGES = 400
@@ -71,9 +73,9 @@ def write_pages(
     tracker: Tracker,
     meanwhile: Callable[[], None] = lambda: None,
     skip: Collection[str] = (),
-) -> list[str]:
+) -> tuple[list[str], Stamps]:
     """Render every page into ``out`` but those in ``skip`` (already there, as they would be
-    written); the paths of all pages, relative to ``out``.
+    written); the paths of all pages, relative to ``out``, and the stamps of those written.
 
     ``meanwhile`` is other work for this process, done while the workers render.
     """
@@ -85,33 +87,36 @@ def write_pages(
     # a hundred objectives' pages, and after an edit they are most of what is left to render.
     lists = next((i for i, page in enumerate(pages) if page[1] not in LIST_TEMPLATES), len(pages))
     tracker.start("Writing pages", len(pages))
+    stamps: Stamps = {}
     theirs = range(1, lists, 2)
     if not parallel(len(every)) or not theirs:
         meanwhile()
         for start in range(0, len(pages), _CHUNK):
             chunk = range(start, min(start + _CHUNK, len(pages)))
-            _write_chunk(job, chunk)
+            stamps.update(_write_chunk(job, chunk))
             tracker.advance(len(chunk))
     elif len(pages) < PARALLEL_FROM_PAGES:
         # A few pages, after an edit: one other process takes every other list page. Forked
         # workers pay for each object they touch (its memory is copied), so this process,
         # which does not, keeps the rest.
-        with beside(functools.partial(_write_chunk, job, theirs)):
+        with beside(functools.partial(_write_chunk, job, theirs)) as written:
             meanwhile()
-            _write_chunk(job, [i for i in range(len(pages)) if i not in theirs])
+            stamps.update(_write_chunk(job, [i for i in range(len(pages)) if i not in theirs]))
+            stamps.update(written())
         tracker.advance(len(pages))
     else:
-        _write_pooled(job, lists, meanwhile, tracker)
+        stamps = _write_pooled(job, lists, meanwhile, tracker)
     tracker.finish()
-    return [path for path, _, _ in every]
+    return [path for path, _, _ in every], stamps
 
 
-def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker: Tracker) -> None:
+def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker: Tracker) -> Stamps:
     """Every page by two worker processes, the list pages each a task of its own."""
     global _FORKED
     total = len(job.pages)
     chunks = [range(i, i + 1) for i in range(lists)]
     chunks += [range(i, min(i + _CHUNK, total)) for i in range(lists, total, _CHUNK)]
+    stamps: Stamps = {}
     _FORKED = job
     try:
         context = multiprocessing.get_context("fork")
@@ -119,10 +124,11 @@ def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker:
             futures = {pool.submit(_write_forked, c.start, c.stop): len(c) for c in chunks}
             meanwhile()
             for done in as_completed(futures):
-                done.result()
+                stamps.update(done.result())  # taken as each page was written, on its core
                 tracker.advance(futures[done])
     finally:
         _FORKED = None
+    return stamps
 
 
 def parallel(pages: int) -> bool:
@@ -130,23 +136,38 @@ def parallel(pages: int) -> bool:
     return pages >= PARALLEL_FROM_PAGES and (os.cpu_count() or 1) >= 2 and sys.platform == "linux"
 
 
-def _write_forked(start: int, stop: int) -> None:
+def _write_forked(start: int, stop: int) -> Stamps:
     assert _FORKED is not None
-    _write_chunk(_FORKED, range(start, stop))
+    return _write_chunk(_FORKED, range(start, stop))
 
 
-def _write_chunk(job: _Job, chunk: Sequence[int]) -> None:
+def _write_chunk(job: _Job, chunk: Sequence[int]) -> Stamps:
+    stamps = {}
     for index in chunk:
         path, name, extra = job.pages[index]
         context = {"site": job.site, "root": "../" * path.count("/"), "page": path, **extra}
-        write_file(job.out / path, job.templates[name].render(context).encode("utf-8"))
+        content = job.templates[name].render(context).encode("utf-8")
+        stamps[path] = write_file(job.out / path, content)
+    return stamps
 
 
-def write_file(target: Path, content: bytes) -> None:
-    """Write a file unless it holds these bytes already (its time stamp then stays)."""
+def write_file(target: Path, content: bytes) -> Stamp | None:
+    """Write a file unless it holds these bytes already (its time stamp then stays); its
+    :func:`stamp` as it is left."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.read_bytes() != content:
         target.write_bytes(content)
+    return stamp(target)
+
+
+def stamp(path: Path) -> Stamp | None:
+    """A file's size and modification time, by which a later build knows it is as it was
+    left (None when it is not there)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
 
 
 def remove_stale(out: Path, kept: set[str]) -> None:

@@ -11,9 +11,10 @@ the peak memory:
 - ``okrs validate`` cold, warm and on one changed file as pre-commit runs it, against
   check-jsonschema validating the same files with the project's own schema;
 - ``okrs check-in``;
-- ``okrs build`` cold, warm and after one team's file changed, and on the git repository (the
-  site then shows history), against Hugo rendering the same pages from equivalent Markdown
-  (``benchmarks/hugo.py``; left out, with a line saying so, when ``hugo`` is not installed);
+- ``okrs build`` cold, warm, after one team's file changed and with the cache off, and on the
+  git repository (the site then shows history), against Hugo rendering the same pages from
+  equivalent Markdown (``benchmarks/hugo.py``; left out, with a line saying so, when ``hugo`` is
+  not installed);
 - on the git repository, against ``git log --raw`` over the same commits: the history rules
   (``okrs validate``) cold, warm and on one changed file, ``okrs validate --base`` a week of
   commits back, and ``okrs history REF`` cold and warm.
@@ -261,6 +262,11 @@ def _build(
             _paged(command("build", "okrs build, nothing changed", repeat, build, env), site),
             _paged(command("build", "okrs build, one team's file changed", repeat, build, env,
                            before=lambda run: team_file.write_bytes(_retitled(original, run))),
+                   site),
+            # The first build's work with nothing kept for later builds, as Hugo builds.
+            _paged(command("build", "okrs build, cache off (--no-cache)", repeat,
+                           [*build, "--no-cache"], env,
+                           before=lambda run: shutil.rmtree(site, ignore_errors=True)),
                    site),
         ]  # fmt: skip
     finally:

@@ -59,23 +59,13 @@ def statuses(
 # JSON
 
 
-def to_json(
-    loaded: Loaded,
-    as_of: dt.date,
-    known: list[ObjectiveStatus] | None = None,
-    compact: bool = False,
-) -> str:
-    """Organisation, periods, teams and objectives (with key results and check-ins) as JSON.
-
-    ``known`` are the objectives' :func:`statuses` when the caller has them already.
-    ``compact`` leaves out the indentation: the encoder written in C then does the work,
-    several times faster on a large organisation, and the file is a third smaller.
-    """
-    known = statuses(loaded, as_of) if known is None else known
-    if compact:
-        return compact_json(loaded, as_of, known, lambda s: pieces(loaded.model.org, s))
+def to_json(loaded: Loaded, as_of: dt.date) -> str:
+    """Organisation, periods, teams and objectives (with key results and check-ins) as JSON,
+    indented; the site's ``okrs.json`` is the same data without indentation
+    (:func:`compact_json`)."""
     document = _document(loaded.model, as_of)
-    document["objectives"] = [_objective(loaded.model.org, loaded.graph, s) for s in known]
+    org, graph = loaded.model.org, loaded.graph
+    document["objectives"] = [_objective(org, graph, s) for s in statuses(loaded, as_of)]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -104,8 +94,10 @@ def compact_json(
     known: list[ObjectiveStatus],
     pieces_of: Callable[[ObjectiveStatus], Pieces],
 ) -> str:
-    """:func:`to_json`'s compact text, each objective's text joined from its :func:`pieces`
-    (which a cache may keep by file) and what the alignment graph says of it."""
+    """:func:`to_json`'s data as compact text (the encoder written in C then does the work,
+    several times faster on a large organisation, and the file is a third smaller), each
+    objective's text joined from its :func:`pieces` (which a cache may keep by file) and what
+    the alignment graph says of it."""
     start = _compact(_document(loaded.model, as_of))[:-1]
     graph = loaded.graph
     objectives = ",".join(_joined(graph, s, pieces_of(s)) for s in known)

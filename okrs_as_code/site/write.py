@@ -91,8 +91,7 @@ def write_pages(
     theirs = range(1, lists, 2)
     if not parallel(len(every)) or not theirs:
         meanwhile()
-        for start in range(0, len(pages), _CHUNK):
-            chunk = range(start, min(start + _CHUNK, len(pages)))
+        for chunk in _chunks(0, len(pages)):
             stamps.update(_write_chunk(job, chunk))
             tracker.advance(len(chunk))
     elif len(pages) < PARALLEL_FROM_PAGES:
@@ -114,8 +113,7 @@ def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker:
     """Every page by two worker processes, the list pages each a task of its own."""
     global _FORKED
     total = len(job.pages)
-    chunks = [range(i, i + 1) for i in range(lists)]
-    chunks += [range(i, min(i + _CHUNK, total)) for i in range(lists, total, _CHUNK)]
+    chunks = [range(i, i + 1) for i in range(lists)] + _chunks(lists, total)
     stamps: Stamps = {}
     _FORKED = job
     try:
@@ -129,6 +127,10 @@ def _write_pooled(job: _Job, lists: int, meanwhile: Callable[[], None], tracker:
     finally:
         _FORKED = None
     return stamps
+
+
+def _chunks(start: int, stop: int) -> list[range]:
+    return [range(i, min(i + _CHUNK, stop)) for i in range(start, stop, _CHUNK)]
 
 
 def parallel(pages: int) -> bool:

@@ -53,37 +53,54 @@ def replay(
     check_ins: bool = True,
     paths: list[str] | None = None,
     tracker: Tracker = SILENT,
-) -> Iterator[Step]:
+) -> Steps:
     """Every commit up to ``rev`` touching the OKR files, oldest first, with the objectives it
-    changed. Without ``check_ins`` the versions leave them out: the rules about commitments
-    never look at them, most versions differ from the one before only in them, and ``cache``
-    keeps what each version commits to. ``paths`` limits the replay to the commits that changed
-    those files (a pre-commit run reports on those files alone). ``tracker`` hears of every
-    file version read.
+    changed: the commits and their file versions are read now, the objectives assembled as the
+    steps are taken. Without ``check_ins`` the versions leave them out: the rules about
+    commitments never look at them, most versions differ from the one before only in them, and
+    ``cache`` keeps what each version commits to. ``paths`` limits the replay to the commits
+    that changed those files (a pre-commit run reports on those files alone). ``tracker`` hears
+    of every file version read.
     """
     listed = _listed(root, cache, rev, paths)
     touched = [[p for p in commit.changes if team_file(p)] for commit in listed]
     read = _read_facts if not check_ins else _read_full
     wanted = [(p, c.changes[p]) for c, ps in zip(listed, touched, strict=True) for p in ps]
-    contents = read(root, wanted, cache, tracker)
-    assembled: dict[tuple[str, int], dict[Key, Objective]] = {}
-    reuse: assemble.Reuse = {}  # the versions' objects share what their data shares
-    by_file: dict[str, dict[Key, Objective]] = {}
-    for commit, paths_touched in zip(listed, touched, strict=True):
-        old = [o for p in paths_touched for o in by_file.pop(p, {}).values()]
-        for path in paths_touched:
-            blob = commit.changes[path]
-            data = contents.get(blob) if blob is not None else None
-            if data is None:
-                continue
-            key = (path, id(data))  # versions that commit to the same share their data
-            if key not in assembled:
-                assembled[key] = _objectives(path, data, reuse)
-            by_file[path] = assembled[key]
-        new = [o for p in paths_touched for o in by_file.get(p, {}).values()]
-        before, after = objectives_by_key(old), objectives_by_key(new)
-        keys = before.keys() | after.keys()
-        yield Step(commit, {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys})
+    return Steps(listed, touched, read(root, wanted, cache, tracker))
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Each commit of ``listed`` with the objectives of the files it ``touched``, assembled
+    from the ``contents`` of their versions (by blob) as the replay reaches them."""
+
+    listed: list[gitutil.Commit]
+    touched: list[list[str]]
+    contents: dict[str, Any]
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    def __iter__(self) -> Iterator[Step]:
+        listed, touched, contents = self.listed, self.touched, self.contents
+        assembled: dict[tuple[str, int], dict[Key, Objective]] = {}
+        reuse: assemble.Reuse = {}  # the versions' objects share what their data shares
+        by_file: dict[str, dict[Key, Objective]] = {}
+        for commit, paths_touched in zip(listed, touched, strict=True):
+            old = [o for p in paths_touched for o in by_file.pop(p, {}).values()]
+            for path in paths_touched:
+                blob = commit.changes[path]
+                data = contents.get(blob) if blob is not None else None
+                if data is None:
+                    continue
+                key = (path, id(data))  # versions that commit to the same share their data
+                if key not in assembled:
+                    assembled[key] = _objectives(path, data, reuse)
+                by_file[path] = assembled[key]
+            new = [o for p in paths_touched for o in by_file.get(p, {}).values()]
+            before, after = objectives_by_key(old), objectives_by_key(new)
+            keys = before.keys() | after.keys()
+            yield Step(commit, {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys})
 
 
 def team_file(path: str) -> bool:

@@ -9,8 +9,9 @@ clone) :func:`read` returns the one-line notice to show instead, never a diagnos
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import gitutil
 from .cache import Cache
@@ -19,6 +20,9 @@ from .errors import OkrsError
 from .model import Objective
 from .nogc import without_gc
 from .tracker import SILENT, Tracker
+
+if TYPE_CHECKING:
+    from .history import Steps
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,31 @@ class Version:
         return dt.date.fromisoformat(self.commit.date[:10])
 
 
-@dataclass
 class Timeline:
-    """Committed versions of each objective, oldest first, by (period, team, id)."""
+    """Committed versions of each objective, oldest first, by (period, team, id).
 
-    versions: dict[Key, list[Version]] = field(default_factory=dict)
+    The versions are made from the replay's steps when first looked at: the history rules
+    run beside the other rules (see ``validate``), and making them is most of their time.
+    """
+
+    def __init__(self, steps: Steps | None = None) -> None:
+        self._steps = steps
+        self._versions: dict[Key, list[Version]] = {}
+
+    @property
+    def versions(self) -> dict[Key, list[Version]]:
+        if self._steps is not None:
+            with without_gc():
+                for step in self._steps:
+                    for key, objective in step.after.items():
+                        self._versions.setdefault(key, []).append(Version(step.commit, objective))
+            self._steps = None
+        return self._versions
+
+    @property
+    def to_make(self) -> int:
+        """How many commits' versions are still to be made."""
+        return len(self._steps) if self._steps is not None else 0
 
     def of(self, objective: Objective) -> list[Version]:
         return self.versions.get((objective.period, objective.team, objective.id), [])
@@ -74,14 +98,11 @@ def read(
         return "not a git repository"
     if gitutil.is_shallow(root):
         return "a shallow clone (fetch the full history: git fetch --unshallow)"
-    timeline = Timeline()
     if rev == "HEAD" and not gitutil.has_commits(root):
-        return timeline
+        return Timeline()
     with without_gc():
-        for step in replay(root, cache, rev, check_ins, paths, tracker):
-            for key, objective in step.after.items():
-                timeline.versions.setdefault(key, []).append(Version(step.commit, objective))
-    return timeline
+        steps = replay(root, cache, rev, check_ins, paths, tracker)
+    return Timeline(steps)
 
 
 def entries(versions: list[Version]) -> list[Entry]:

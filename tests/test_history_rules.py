@@ -3,17 +3,20 @@ repositories committed with fixed identities and dates."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import marshal
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from okrs_as_code import versions
+from okrs_as_code import parallel, versions
+from okrs_as_code import validate as validate_module
 from okrs_as_code.cache import Cache
 from okrs_as_code.site.build import build
 from okrs_as_code.validate import validate
@@ -323,3 +326,29 @@ def test_a_cold_history_read_reports_its_progress(
     (repo / "okrs/2026-Q4/company.yaml").write_text(COMPANY + "\n", encoding="utf-8")
     validate(repo, as_of, cache=cache, tracker=again)
     assert again.heard == []
+
+
+def test_the_other_rules_beside_the_history_rules_find_the_same(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a long timeline still to make, the rules other than the history rules run in a
+    forked process beside them; the outcome is the one of all rules run in this process."""
+    change(repo, PRODUCT_FILE, "target: 500", "target: 300")
+    change(repo, PRODUCT_FILE, "at_least: 99.9", "at_least: 99.0", "2026-11-03T10:00:00+00:00")
+    late = dt.date(2026, 12, 20)  # every key result is then late with its check-in (OKR301)
+    monkeypatch.setattr(validate_module, "PARALLEL_FROM_COMMITS", 10**9)
+    alone = validate(repo, late)
+    forked: list[bool] = []
+
+    @contextlib.contextmanager
+    def spied(work: Callable[[], Any], worth_it: bool = True) -> Iterator[Callable[[], Any]]:
+        forked.append(worth_it)
+        with parallel.beside(work, worth_it) as result:
+            yield result
+
+    monkeypatch.setattr(validate_module, "beside", spied)
+    monkeypatch.setattr(validate_module, "PARALLEL_FROM_COMMITS", 1)
+    assert validate(repo, late) == alone
+    assert forked == [True]
+    codes = [d.code for d in alone.diagnostics]
+    assert codes.count("OKR401") == 2 and "OKR301" in codes

@@ -16,7 +16,9 @@ from itertools import pairwise
 
 from ..changes import direction, number
 from ..diagnostics import Finding, Severity, Where
+from ..gitutil import Commit
 from ..model import KeyResult, Objective
+from ..timeline import Version
 from . import Context, rule
 
 _KR_FIELDS = ("title", "target", "baseline", "keep_at_least", "keep_at_most")
@@ -162,15 +164,19 @@ def _tracks(ctx: Context, objective: Objective) -> Iterator[_Track]:
     period = ctx.period(objective.period)
     if ctx.history is None or period is None:
         return
-    versions: list[tuple[dt.date, str, Objective | None]] = [
-        (v.day, f"by {v.commit.author} on {v.commit.date[:10]} ({v.commit.short})", v.objective)
-        for v in ctx.history.of(objective)
+    # The working tree is the latest version, with no commit.
+    versions: list[tuple[Version | None, Objective | None]] = [
+        (v, v.objective) for v in ctx.history.of(objective)
     ]
-    versions.append((ctx.as_of, "in uncommitted changes", objective))
+    versions.append((None, objective))
     moves: dict[tuple[str | None, str], list[_Move]] = {}
-    for (_, _, old), (day, by, new) in pairwise(versions):
-        if old is None or new is None or day <= period.start:
+    for (_, old), (version, new) in pairwise(versions):
+        # Most commits only add check-ins, and their versions share the objects they leave.
+        if old is new or old is None or new is None:
             continue
+        if (ctx.as_of if version is None else version.day) <= period.start:
+            continue
+        by = "in uncommitted changes" if version is None else _by(version.commit)
         for name in _OBJECTIVE_FIELDS:
             before, after = getattr(old, name), getattr(new, name)
             if before != after:
@@ -206,6 +212,10 @@ def _tracks(ctx: Context, objective: Objective) -> Iterator[_Track]:
             f"{_LABELS[name]} of key result '{kr_id}'", name, now,
             found[0].before, current, found, period.start,
         )  # fmt: skip
+
+
+def _by(commit: Commit) -> str:
+    return f"by {commit.author} on {commit.date[:10]} ({commit.short})"
 
 
 def _unique(key_results: list[KeyResult]) -> list[KeyResult]:

@@ -291,6 +291,8 @@ def _run(
     # by the commits that changed their own file; a full run also follows moves between files.
     paths = sorted(wanted) if wanted is not None else None
     history = history_for(loaded, cache, paths=paths, tracker=tracker)
+    if keep is not None:
+        keep.append(history)
     return outcome(loaded, as_of, wanted, len(snap.files), history)
 
 

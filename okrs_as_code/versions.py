@@ -54,7 +54,7 @@ Slots = list[Slot | None]
 
 # Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
 # the line; a line holding one is never taken on trust.
-_FAR_REACHING = frozenset("&*!")
+_FAR_REACHING = re.compile("[&*!]")
 # Line breaks other than \n shift the parser's line numbers away from str.split's.
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 _DASH = re.compile(r" *- +")
@@ -273,15 +273,13 @@ def _derived(raw: bytes, before: Version, whole: bool) -> Version | None:
         line, slot = lines[at], slots[-1] if slots else None
         if slot is None or not line.startswith(slot.dash + "{"):
             return None
-        if not _FAR_REACHING.isdisjoint(line):
-            return None
         added.append("- " + line[len(slot.dash) :])
         # The item index is kept only where it is used: reading whole.
         place = Slot(slot.dash, slot.objective, slot.key_result, slot.item + 1) if whole else slot
         slots.append(place)
         places.append(place)
         at += 1
-    if was < len(old):
+    if was < len(old) or _FAR_REACHING.search("".join(added)):
         return None
     if not whole:
         return Version(before.data, lines, slots) if _one_line_mappings(added) else None

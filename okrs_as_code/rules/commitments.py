@@ -13,13 +13,16 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from ..changes import direction, number
 from ..diagnostics import Finding, Severity, Where
-from ..gitutil import Commit
 from ..model import KeyResult, Objective
-from ..timeline import Version
 from . import Context, rule
+
+if TYPE_CHECKING:
+    from ..gitutil import Commit
+    from ..timeline import Version
 
 _KR_FIELDS = ("title", "target", "baseline", "keep_at_least", "keep_at_most")
 _OBJECTIVE_FIELDS = ("title", "aligns_to")

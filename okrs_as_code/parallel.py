@@ -41,7 +41,7 @@ def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, Non
     """Parse each (path, bytes), using a second process when it pays: (index, parsed file)
     pairs, in no particular order."""
     total = sum(len(raw) for _, raw in items)
-    if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2:
+    if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2 or _in_worker():
         yield from ((i, parse_bytes(path, raw)) for i, (path, raw) in enumerate(items))
         return
     chunks = _chunks(items)
@@ -79,6 +79,13 @@ def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, Non
     finally:
         receiver.close()
         worker.join()
+
+
+def _in_worker() -> bool:
+    """Whether this process is a worker of this module's (the rules beside the site's
+    statuses, say). It does its work itself: multiprocessing lets no worker start another,
+    and the failure would have the parent do the whole of the worker's work again."""
+    return multiprocessing.current_process().daemon
 
 
 def _context() -> ForkContext | SpawnContext:
@@ -125,11 +132,11 @@ def beside(work: Callable[[], T], worth_it: bool = True) -> Iterator[Callable[[]
     """``work`` done in a forked process while the body of the ``with`` runs in this one; the
     body asks for its result (pickled back) when it needs it, and the end of the body waits.
 
-    When it is not ``worth_it``, or where fork is not available, the work is simply done
-    first. Should the process fail, the work is done again here, so that its error is raised
-    as usual.
+    When it is not ``worth_it``, where fork is not available, or in a worker, the work is
+    simply done first. Should the process fail, the work is done again here, so that its
+    error is raised as usual.
     """
-    if not worth_it or (os.cpu_count() or 1) < 2 or sys.platform != "linux":
+    if not worth_it or (os.cpu_count() or 1) < 2 or sys.platform != "linux" or _in_worker():
         value = work()
         yield lambda: value
         return

@@ -115,3 +115,30 @@ def test_places_looked_up_on_two_cores_match_one(
     assert json.loads(run_line([*args, "--no-cache"]).stdout) == expected
     stale = {d["path"] for d in expected["diagnostics"] if d["code"] == "OKR301"}
     assert len(stale) >= 4
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _pids_beside() -> tuple[int, int]:
+    with parallel.beside(_pid) as theirs:
+        return os.getpid(), theirs()
+
+
+def _parsed_in_worker() -> tuple[int, list[object]]:
+    items = [("okrs/a.yaml", b"team: a\n"), ("okrs/b.yaml", b"team: [b\n")]
+    parsed = sorted(parallel.parse_many(items), key=lambda pair: pair[0])
+    return os.getpid(), [source.data for _, source in parsed]
+
+
+def test_a_worker_does_the_work_it_would_put_beside_itself(split: None) -> None:
+    """Work beside work beside this process (the rules beside the site's statuses, which put
+    the other rules beside the history rules) is done by the worker: multiprocessing lets no
+    worker start another, and this process would otherwise do all the worker's work again."""
+    with parallel.beside(_pids_beside) as pids:
+        worker, inner = pids()
+    assert worker != os.getpid() and inner == worker
+    with parallel.beside(_parsed_in_worker) as parsed:
+        worker, data = parsed()
+    assert worker != os.getpid() and data == [{"team": "a"}, None]

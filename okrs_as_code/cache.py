@@ -109,6 +109,14 @@ class Cache:
     def store_skeletons(self, skeletons: Skeletons) -> None:
         self._store("skeletons.marshal", skeletons)
 
+    def file_statuses(self) -> dict[str, Any]:
+        """Each team file's status when it was last hashed, with its digest (see
+        ``snapshot``)."""
+        return self._mapping("statuses.marshal")
+
+    def store_file_statuses(self, statuses: dict[str, Any]) -> None:
+        self._store("statuses.marshal", statuses)
+
     def parsed_org(self, digest: str) -> tuple[bool, Any]:
         """The data of org.yaml kept by :meth:`store_parsed_org`, if its digest is ``digest``."""
         with contextlib.suppress(Exception):

@@ -39,6 +39,20 @@ def _unreadable(path: str, message: str, line: int = 1, column: int = 1) -> Sour
 
 def read(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes | SourceFile:
     """A file's bytes, or the unreadable file's OKR001; never raises for a file's problems."""
+    found = status(root, relpath, max_bytes)
+    if isinstance(found, SourceFile):
+        return found
+    try:
+        return (root / relpath).read_bytes()
+    except OSError as error:
+        return _unreadable(relpath, f"cannot read file: {error.strerror or error}")
+
+
+def status(
+    root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> os.stat_result | SourceFile:
+    """The status of the file :func:`read` would read (a symbolic link's target's), or the
+    unreadable file's OKR001."""
     full = root / relpath
     try:
         info = os.lstat(full)
@@ -47,15 +61,13 @@ def read(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> b
             if not target.is_relative_to(root.resolve()):
                 return _unreadable(relpath, "symbolic link leads outside the repository")
             info = os.stat(full)
-        if not stat.S_ISREG(info.st_mode):
-            return _unreadable(relpath, "not a regular file")
-        if info.st_size > max_bytes:
-            return _unreadable(
-                relpath, f"file is {info.st_size} bytes, over the limit of {max_bytes}"
-            )
-        return full.read_bytes()
     except OSError as error:
         return _unreadable(relpath, f"cannot read file: {error.strerror or error}")
+    if not stat.S_ISREG(info.st_mode):
+        return _unreadable(relpath, "not a regular file")
+    if info.st_size > max_bytes:
+        return _unreadable(relpath, f"file is {info.st_size} bytes, over the limit of {max_bytes}")
+    return info
 
 
 def load(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import marshal
+import os
 import shutil
 from itertools import combinations
 from pathlib import Path
@@ -10,9 +12,18 @@ from typing import Any
 
 import pytest
 
+from okrs_as_code import snapshot
+
 from .conftest import AS_OF, REPO_ROOT, MakeRepo, RunLine
 
 PRODUCT = "okrs/2026-Q4/product.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as settled once written, so that the next run trusts their status (in a
+    real repository, three seconds after they were last changed)."""
+    monkeypatch.setattr(snapshot, "_SETTLED_NS", 0)
 
 
 @pytest.fixture
@@ -65,11 +76,49 @@ def test_a_later_as_of_date_is_not_served_from_the_cache(run_line: RunLine, exam
 def test_a_corrupt_cache_is_ignored(run_line: RunLine, example: Path, _own_cache: Path) -> None:
     assert _report(run_line, example, PRODUCT) == []
     files = [p for p in _own_cache.rglob("*") if p.is_file()]
-    assert {p.name for p in files} == {"results.json", "skeletons.marshal", "org.marshal"}
+    kinds = {"results.json", "skeletons.marshal", "org.marshal", "statuses.marshal"}
+    assert {p.name for p in files} == kinds
     for path in files:
         path.write_bytes(b"\x00garbage{")
     assert _report(run_line, example) == []
     assert _report(run_line, example, PRODUCT) == []
+
+
+def test_an_edit_that_keeps_the_size_and_time_is_seen(
+    run_line: RunLine, example: Path, _own_cache: Path
+) -> None:
+    """A file is not read again while its status is the one it had when it was hashed; an
+    edit of the same length with its modification time put back still changes its status
+    change time, which no program can set."""
+    assert _report(run_line, example) == []
+    assert any(_own_cache.rglob("statuses.marshal"))
+    path = example / PRODUCT
+    text, before = path.read_text(), path.stat()
+    broken = text.replace("company/number-one-rated", "company/number-one-rates", 1)
+    assert len(broken) == len(text)
+    path.write_text(broken)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    assert [d[2] for d in _report(run_line, example)] == ["OKR110"]
+    assert [d[2] for d in _report(run_line, example, PRODUCT)] == ["OKR110"]
+
+
+def test_a_file_not_as_its_status_says_is_an_error_once(
+    run_line: RunLine, example: Path, _own_cache: Path
+) -> None:
+    """Should a trusted status lead to a digest the file's bytes do not have (the cache
+    damaged, or the file edited while the run reads it), the run says so and forgets the
+    statuses: the next run reads every file."""
+    assert _report(run_line, example) == []
+    (kept,) = _own_cache.rglob("statuses.marshal")
+    statuses = marshal.loads(kept.read_bytes())
+    statuses[PRODUCT][5] = "0" * 32
+    kept.write_bytes(marshal.dumps(statuses))
+    args = ["validate", "--root", str(example), "--as-of", AS_OF]
+    failed = run_line(args, expect=2)
+    assert f"{PRODUCT} changed while okrs was reading it: run okrs again" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert _report(run_line, example) == []
 
 
 def test_no_cache_writes_nothing(run_line: RunLine, example: Path, _own_cache: Path) -> None:

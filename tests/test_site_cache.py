@@ -9,13 +9,21 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import generate
-from okrs_as_code import validate
+from okrs_as_code import snapshot, validate
 from okrs_as_code.site import build, changelog, write
 
 from . import busy
 from .conftest import AS_OF, MakeRepo, RunLine
 from .gitrepo import MARKETING, SAM, commit, edit, start
 from .site_support import same_tree
+
+
+@pytest.fixture(autouse=True)
+def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as settled once written, so that the next build trusts their status and
+    reads them only when it renders from them (in a real repository, three seconds after they
+    were last changed)."""
+    monkeypatch.setattr(snapshot, "_SETTLED_NS", 0)
 
 
 def _build(run_line: RunLine, root: Path, out: Path, *more: str) -> str:

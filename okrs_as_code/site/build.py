@@ -87,7 +87,7 @@ def build(
     still holds what it wrote, writes nothing. ``keep`` receives what the build made, for a
     caller about to exit, which need not spend the time freeing it object by object.
     """
-    snap = snapshot.take(root)
+    snap = snapshot.take(root, cache=cache)
     code = manifest.files_digest(_inputs(root)) if cache is not None else ""
     site_key = snap.digest(*_context(root, as_of), code) if cache is not None else ""
     before = cache.site(out) if cache is not None else {}  # what the last build into out wrote

@@ -11,6 +11,7 @@ otherwise hold them all.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ class _Positions:
 class PositionIndex:
     """Reads a file's positions on first use and walks pointers through them."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
+    def __init__(self, texts: Mapping[str, str]) -> None:
         self._texts = texts
         self._kept: OrderedDict[str, _Positions] = OrderedDict()
 

@@ -60,6 +60,13 @@ class RawFile:
         return self._content
 
     @property
+    def unreadable(self) -> bool:
+        """Whether the content is the unreadable file's OKR001, told without reading a file
+        known by its digest (it was readable when hashed; if it is not now, reading it says
+        so)."""
+        return isinstance(self._content, SourceFile)
+
+    @property
     def digest(self) -> str:
         if self._digest is None:
             self._digest = _digest(self.content)

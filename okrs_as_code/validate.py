@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from .parallel import beside, parse_many
 from .positions import PositionIndex
 from .repository import ORG_FILE
 from .rules import RULES, Context, Rule
-from .snapshot import Snapshot
+from .snapshot import RawFile, Snapshot
 from .tracker import SILENT, Tracker
 from .versions import without_check_ins
 
@@ -61,15 +61,39 @@ class Loaded:
     model: Model
     graph: Graph
     schema_findings: list[Finding]
-    # Files assembled from their outline (see load_outline): not schema-checked, and their
-    # check-ins read from their bytes when first asked for.
-    outlined: frozenset[str] = frozenset()
+    # Files assembled from their outline (see load_outline), by path: not schema-checked, and
+    # their bytes (for check-ins, for positions) read when first asked for.
+    outlined: Mapping[str, RawFile] = field(default_factory=dict)
 
     @functools.cached_property
     def positions(self) -> PositionIndex:
         """Lines and columns in the files read in full, each file's tree composed once even
         when several steps (the report, ``--base``'s comparison) look things up."""
-        return PositionIndex({s.path: s.text for s in self.sources if s.text is not None})
+        texts = {s.path: s.text for s in self.sources if s.text is not None}
+        return PositionIndex(_Texts(texts, self.outlined))
+
+
+class _Texts(Mapping[str, str]):
+    """The files' texts, those of the files assembled from their outlines read when first
+    asked for."""
+
+    def __init__(self, texts: dict[str, str], unread: Mapping[str, RawFile]) -> None:
+        self.texts = texts
+        self.unread = unread
+
+    def __getitem__(self, path: str) -> str:
+        if path not in self.texts:
+            content = self.unread[path].content
+            if not isinstance(content, bytes):
+                raise KeyError(path)
+            self.texts[path] = content.decode("utf-8-sig")
+        return self.texts[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.unread, **self.texts})
+
+    def __len__(self) -> int:
+        return len(self.texts.keys() | self.unread.keys())
 
 
 def load_repository(
@@ -125,11 +149,9 @@ def _load_all(
         if raw.path in skeletons:
             files.append(assemble.team_file(SourceFile(raw.path, data=skeletons[raw.path])))
             continue
-        if raw.path in outlines and isinstance(raw.content, bytes):
-            text = raw.content.decode("utf-8-sig")
-            sources.append(SourceFile(raw.path, text, outlines[raw.path]))
-            later = _check_ins_later(raw.path, raw.content)
-            files.append(assemble.team_file(sources[-1], later=later))
+        if raw.path in outlines and not raw.unreadable:
+            sources.append(SourceFile(raw.path, None, outlines[raw.path]))
+            files.append(assemble.team_file(sources[-1], later=_check_ins_later(raw)))
             continue
         if raw.path in known:
             source, found, assembled = _checked(known[raw.path])
@@ -146,17 +168,20 @@ def _load_all(
     parsed.close()  # ends the worker process now rather than when the generator is freed
     org = snap.org
     model = Model(org, files, dict(org.periods) if org else {})
-    outlined = frozenset(outlines)
+    outlined = {raw.path: raw for raw in snap.team_files if raw.path in outlines}
     return Loaded(snap.root, sources, model, build_graph(model), findings, outlined)
 
 
-def _check_ins_later(path: str, content: bytes) -> assemble.Later:
-    """A file's check-ins, from its bytes parsed once when a key result's are first asked for."""
+def _check_ins_later(raw: RawFile) -> assemble.Later:
+    """A file's check-ins, from its bytes read and parsed once when a key result's are first
+    asked for."""
     parsed: list[Any] = []
 
     def later(objective: int, key_result: int) -> list[CheckIn]:
         if not parsed:
-            parsed.append(parse_bytes(path, content).data)
+            content = raw.content
+            assert isinstance(content, bytes)  # a file left out unreadable has no outline
+            parsed.append(parse_bytes(raw.path, content).data)
         return assemble.check_ins_at(parsed[0], objective, key_result)
 
     return later
@@ -431,7 +456,7 @@ def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:
     outlines = {
         raw.path: kept[raw.path][1]
         for raw in snap.team_files
-        if isinstance(raw.content, bytes) and kept.get(raw.path, ("",))[0] == raw.digest
+        if not raw.unreadable and kept.get(raw.path, ("",))[0] == raw.digest
     }
     if len(outlines) * 4 < len(snap.team_files) * 3:
         return None

@@ -169,9 +169,11 @@ class _Statuses:
         key = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
         record = self.kept.get(path)
         if isinstance(record, list) and len(record) == 6 and record[:5] == key:
-            self.now[path] = record
-            again = functools.partial(read, root, path, max_bytes)
-            return RawFile.unread(path, record[5], again, self.forget)
+            digest = record[5]
+            if isinstance(digest, str):
+                self.now[path] = record
+                again = functools.partial(read, root, path, max_bytes)
+                return RawFile.unread(path, digest, again, self.forget)
         raw = RawFile(path, read(root, path, max_bytes))
         if max(info.st_mtime_ns, info.st_ctime_ns) < started - _SETTLED_NS and isinstance(
             raw.content, bytes

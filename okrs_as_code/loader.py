@@ -40,8 +40,11 @@ def _unreadable(path: str, message: str, line: int = 1, column: int = 1) -> Sour
 def read(root: Path, relpath: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes | SourceFile:
     """A file's bytes, or the unreadable file's OKR001; never raises for a file's problems."""
     found = status(root, relpath, max_bytes)
-    if isinstance(found, SourceFile):
-        return found
+    return found if isinstance(found, SourceFile) else read_found(root, relpath)
+
+
+def read_found(root: Path, relpath: str) -> bytes | SourceFile:
+    """The bytes of a file :func:`status` found readable, or its OKR001 should reading fail."""
     try:
         return (root / relpath).read_bytes()
     except OSError as error:

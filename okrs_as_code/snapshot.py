@@ -20,7 +20,7 @@ from typing import Any
 from . import assemble
 from .cache import Cache
 from .errors import OkrsError
-from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, parse_bytes, read, status
+from .loader import DEFAULT_MAX_FILE_BYTES, SourceFile, parse_bytes, read, read_found, status
 from .model import Organization
 from .repository import ORG_FILE, team_file_paths
 
@@ -174,7 +174,7 @@ class _Statuses:
                 self.now[path] = record
                 again = functools.partial(read, root, path, max_bytes)
                 return RawFile.unread(path, digest, again, self.forget)
-        raw = RawFile(path, read(root, path, max_bytes))
+        raw = RawFile(path, read_found(root, path))
         if max(info.st_mtime_ns, info.st_ctime_ns) < started - _SETTLED_NS and isinstance(
             raw.content, bytes
         ):

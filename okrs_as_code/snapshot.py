@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from .repository import ORG_FILE, team_file_paths
 # change within the same tick of a coarse file system clock (two seconds on FAT) after hashing
 # would otherwise leave its status as it was.
 _SETTLED_NS = 3_000_000_000
+
+# On Windows st_ctime is when the file was created, not when it last changed, so an edit
+# that puts the modification time back would go unseen there: every file is read.
+_CHANGE_TIMES = os.name != "nt"
 
 Content = bytes | SourceFile  # the bytes, or the unreadable file's OKR001
 
@@ -135,7 +140,7 @@ def take(
     org = assemble.organization(org_source) if org_source.ok else None
     max_bytes = org.policy.limits.max_file_bytes if org else DEFAULT_MAX_FILE_BYTES
     listed = team_file_paths(root) if paths is None else sorted(paths)
-    if cache is None:
+    if cache is None or not _CHANGE_TIMES:
         teams = [_raw(root, path, max_bytes, overrides) for path in listed]
     else:
         statuses = _Statuses(cache)

@@ -121,6 +121,21 @@ def test_a_file_not_as_its_status_says_is_an_error_once(
     assert _report(run_line, example) == []
 
 
+def test_without_change_times_every_file_is_read(
+    run_line: RunLine, example: Path, _own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where st_ctime is not the time of the last change (Windows), no status is trusted: an
+    edit that puts the modification time back is read like any other."""
+    monkeypatch.setattr(snapshot, "_CHANGE_TIMES", False)
+    assert _report(run_line, example) == []
+    assert not any(_own_cache.rglob("statuses.marshal"))
+    path = example / PRODUCT
+    text, before = path.read_text(), path.stat()
+    path.write_text(text.replace("company/number-one-rated", "company/number-one-rates", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert [d[2] for d in _report(run_line, example)] == ["OKR110"]
+
+
 def test_no_cache_writes_nothing(run_line: RunLine, example: Path, _own_cache: Path) -> None:
     _report(run_line, example, "--no-cache")
     assert not any(_own_cache.iterdir())

@@ -6,9 +6,13 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+from okrs_as_code.site import escaping
+
 from . import busy
 from .conftest import AS_OF, REPO_ROOT, MakeRepo, RunLine
-from .site_support import evil_files, links_of, pages, same_tree
+from .site_support import evil_files, links_of, pages, payload_files, same_tree
 
 EXPECTED = [
     "index.html",
@@ -106,6 +110,49 @@ def test_a_template_of_the_repository_overrides_the_packaged_one(
     assert "window.OKRS_SEARCH_INDEX" in (root / "public/static/search.js").read_text(
         encoding="utf-8"
     )
+
+
+# The check-in list as a template lays it out from each key result's check-ins.
+CHECK_IN_LOOP = """{% for c in kr.check_ins | reverse %}
+<li><span class="date">{{ c.date }}</span>: {{ c.value }}{% if c.confidence %} \
+· confidence {{ c.confidence }}{% endif %}{% if c.note %} · <span class="note">{{ c.note }}\
+</span>{% endif %}</li>
+{% endfor %}
+"""
+
+
+@pytest.mark.parametrize("files", [busy.FILES, payload_files()], ids=["busy", "payloads"])
+def test_a_template_laying_out_the_check_ins_itself_writes_the_same_pages(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, files: dict[str, str]
+) -> None:
+    """The packaged objective page takes its check-in list written out (``kr.check_in_items``);
+    a template of the repository's own can loop over ``kr.check_ins`` instead, with the same
+    bytes, notes and units with markup in them included."""
+    packaged = (REPO_ROOT / "site_templates/objective.html").read_text(encoding="utf-8")
+    assert packaged.count("{{ kr.check_in_items }}") == 1
+    looping = packaged.replace("{{ kr.check_in_items }}", CHECK_IN_LOOP)
+    root = make_repo(files)
+    _build(run_line, root, tmp_path / "packaged")
+    (root / "site_templates").mkdir()
+    (root / "site_templates/objective.html").write_text(looping, encoding="utf-8")
+    _build(run_line, root, tmp_path / "own")
+    assert same_tree(tmp_path / "packaged", tmp_path / "own")
+    page = next((tmp_path / "own/objectives").rglob("*.html")).read_text(encoding="utf-8")
+    assert '<ol class="check-ins" reversed>\n<li><span class="date">2026-' in page
+
+
+def test_the_site_is_the_same_with_markupsafes_own_escaping(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The templates escape with a faster equivalent of markupsafe's ``escape``: every page is
+    the same bytes as with markupsafe's own, text full of markup included."""
+    root = make_repo(payload_files())
+    _build(run_line, root, tmp_path / "faster", "--no-cache")
+    monkeypatch.setattr(escaping, "_INNER", None)  # as with a markupsafe without it
+    _build(run_line, root, tmp_path / "own", "--no-cache")
+    assert same_tree(tmp_path / "faster", tmp_path / "own")
+    page = (tmp_path / "own/objectives/2026-Q4/company/rated.html").read_text(encoding="utf-8")
+    assert "Noted &lt;script&gt;window.injected = 11&lt;/script&gt;" in page
 
 
 def test_a_broken_file_still_publishes_and_shows_on_the_health_page(

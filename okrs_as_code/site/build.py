@@ -28,7 +28,7 @@ from ..resources import shipped_dir
 from ..status import ObjectiveStatus
 from ..tracker import SILENT, Tracker
 from ..validate import Loaded, answered, check_loaded, history_for, load_outline, load_whole
-from . import changelog, manifest
+from . import changelog, escaping, manifest
 from .collect import Collector, search_entries
 from .parts import Parts
 from .views import SiteView
@@ -54,12 +54,13 @@ class Summary:
 def environment(user_dir: Path | None) -> jinja2.Environment:
     """The one Jinja environment: the user's ``site_templates/`` first, then the packaged ones.
 
-    Autoescaping is on for every template, and an undefined name is an error, not blank text.
+    Autoescaping is on for every template (through :mod:`escaping`), and an undefined name is
+    an error, not blank text.
     """
     folders = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     folders.append(shipped_dir("site_templates"))
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders])
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -68,6 +69,8 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.template_class = escaping.Template
+    return env
 
 
 def build(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..graph import Graph
 from ..model import CheckIn, KeyResult, Kind, Objective, Organization
@@ -20,7 +20,7 @@ from ..status import KeyResultStatus, ObjectiveStatus, owners_of
 from ..status import unaligned as is_unaligned
 from ..validate import Loaded
 from . import svg
-from .render import goal, markdown, number, percent, safe_ids, with_unit
+from .render import goal, has_special, markdown, number, percent, safe_ids, with_unit
 from .views import Change, CheckInView, KeyResultView, Link, Links, ObjectiveView
 
 
@@ -190,11 +190,12 @@ def _key_result(
         confidence=number(status.confidence) if status.confidence is not None else None,
         last_check_in=status.last.date.isoformat() if status.last else None,
         description=markdown(kr.description),
-        check_ins=[
+        chart=_chart(context, status, shown),
+        check_in_items=_check_in_items(shown),
+        make_check_ins=lambda: [
             CheckInView(day, text, None if c.confidence is None else number(c.confidence), c.note)
             for c, day, text in shown
         ],
-        chart=_chart(context, status, shown),
         aligned=[
             link_to(context, Target(c))
             for c in context.graph.children.get(status.objective.ref, [])
@@ -231,3 +232,21 @@ def _levels(kr: KeyResult) -> tuple[float | None, float | None]:
     if kr.kind is Kind.KEEP:
         return (kr.keep_at_least if kr.keep_at_least is not None else kr.keep_at_most), None
     return None, None
+
+
+def _check_in_items(shown: list[tuple[CheckIn, str, str]]) -> Markup:
+    """The check-in list's items, newest first, each value and note escaped as the templates
+    escape them: written in Python, since a template's loop over them was a third of the
+    objective page's rendering (every attribute read and escape in it is a Python call)."""
+    values = [text for _, _, text in shown]
+    notes = [c.note or "" for c, _, _ in shown]
+    if has_special(values) or has_special(notes):
+        values, notes = [str(escape(v)) for v in values], [str(escape(n)) for n in notes]
+    confidence, note = " · confidence ", ' · <span class="note">'
+    items = [
+        f'<li><span class="date">{day}</span>: {value}'
+        f"{'' if c.confidence is None else confidence + number(c.confidence)}"
+        f"{note + text + '</span>' if text else ''}</li>\n"
+        for (c, day, _), value, text in zip(shown, values, notes, strict=True)
+    ]
+    return Markup("".join(reversed(items)))

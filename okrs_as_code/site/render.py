@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -19,6 +20,7 @@ _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 PERIOD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+_SPECIAL = re.compile("[&<>\"']")  # what HTML escaping replaces
 
 
 def safe_link(url: str) -> bool:
@@ -127,6 +129,12 @@ def number(value: float | None) -> str:
         return "—"
     text = f"{round(value, 4):f}".rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
+
+
+def has_special(texts: Iterable[str]) -> bool:
+    """Whether any of the texts needs escaping in HTML: one look at them all, since the dates,
+    numbers and notes of a chart or a check-in list seldom do."""
+    return _SPECIAL.search("".join(texts)) is not None
 
 
 def with_unit(text: str, unit: str | None) -> str:

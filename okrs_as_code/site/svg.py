@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
+
+from .render import has_special
 
 WIDTH = 320
 HEIGHT = 120
 PAD_X = 36
 PAD_Y = 14
-_SPECIAL = re.compile("[&<>\"']")
 
 
 class Point(NamedTuple):  # a tuple: a chart of a busy key result makes hundreds
@@ -46,8 +46,7 @@ def _nums(values: list[float]) -> list[str]:
 
 def _labels(points: list[Point]) -> list[str]:
     labels = [p.label for p in points]
-    # Labels are dates and numbers, so one look at them all usually shows nothing to escape.
-    return [escape(label) for label in labels] if _SPECIAL.search("".join(labels)) else labels
+    return [escape(label) for label in labels] if has_special(labels) else labels
 
 
 def _short(value: float) -> str:

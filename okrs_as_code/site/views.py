@@ -8,6 +8,7 @@ An objective's key results are built only when something reads them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -61,10 +62,16 @@ class KeyResultView:
     confidence: str | None
     last_check_in: str | None
     description: Markdown
-    check_ins: list[CheckInView]
     chart: Markup
+    check_in_items: Markup  # its check-ins as list items, newest first
+    make_check_ins: Callable[[], list[CheckInView]] = field(repr=False, compare=False)
     aligned: list[Link] = field(default_factory=list)  # objectives aligned to this key result
     last_changed: Change | None = None
+
+    @functools.cached_property
+    def check_ins(self) -> list[CheckInView]:
+        """Its check-ins, oldest first, for a template that lays them out itself."""
+        return self.make_check_ins()
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from benchmarks.generate import generate
+from benchmarks.run import AS_OF as BENCHMARK_AS_OF
 from okrs_as_code import snapshot, validate
 from okrs_as_code.site import build, changelog, write
 
@@ -261,6 +262,27 @@ def test_a_site_written_on_both_cores_equals_one_written_on_one(
     monkeypatch.setattr(write, "PARALLEL_FROM_PAGES", 10**9)
     _build(run_line, root, tmp_path / "one", "--no-cache")
     assert same_tree(tmp_path / "both", tmp_path / "one")
+
+
+def test_strict_on_both_cores_writes_nothing_when_the_rules_find_errors(
+    run_line: RunLine, tmp_path: Path
+) -> None:
+    """On a large site the pages start while the rules are still at work; with --strict they
+    wait for the rules, and their errors leave the output folder unwritten."""
+    root = tmp_path / "org"
+    generate(110, 3, root)
+    strict = ["build", "--root", str(root), "--as-of", BENCHMARK_AS_OF, "--strict"]
+    run_line([*strict, "--out", str(tmp_path / "clean")], expect=0)
+    assert (tmp_path / "clean/index.html").is_file()
+    broken = sorted((root / "okrs/2026-Q4").glob("*.yaml"))[0]
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("    title: ", "    titel: ", 1), encoding="utf-8")
+    result = run_line([*strict, "--out", str(tmp_path / "strict")], expect=1)
+    assert "site not written" in result.stderr
+    assert not (tmp_path / "strict").exists()
+    run_line([*strict[:-1], "--out", str(tmp_path / "published")], expect=0)
+    health = (tmp_path / "published/health.html").read_text(encoding="utf-8")
+    assert "OKR002" in health and broken.relative_to(root).as_posix() in health
 
 
 def test_a_rebuild_renders_only_the_pages_an_edit_reaches(

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,17 +149,19 @@ def _check_and_write(
         history = history_for(plan.loaded, plan.cache, tracker=tracker)
     check = functools.partial(check_loaded, plan.snap, plan.loaded, plan.as_of, plan.cache, history)
     big = parallel(sum(len(f.objectives) for f in plan.loaded.model.files))
+    words = None if isinstance(told, str) else told.words
+    written = None
     with beside(check, worth_it=big) as checking:  # the rules on the other core, meanwhile:
         # Once for the pages and okrs.json alike; each file's from the cache if it has them.
         known = plan.parts.statuses(plan.loaded, plan.as_of)
+        # Writing starts before the rules are done, unless their errors would stop it.
+        if not (strict and checking().errors):
+            written = _write(plan, words, known, lambda: checking().diagnostics, tracker)
         outcome = checking()
     summary = Summary(plan.out, False, 0, outcome.errors, outcome.warnings, outcome.diagnostics)
     summary.notices = outcome.notices
-    if strict and outcome.errors:
-        return summary, None
-    words = None if isinstance(told, str) else told.words
-    written = _write(plan, words, known, outcome.diagnostics, tracker)
-    summary.written, summary.files = True, len(written.stamps)
+    if written is not None:
+        summary.written, summary.files = True, len(written.stamps)
     return summary, written
 
 
@@ -186,10 +189,11 @@ def _write(
     plan: Build,
     words: changelog.Words | None,
     known: list[ObjectiveStatus],
-    diagnostics: list[Diagnostic],
+    diagnostics: Callable[[], list[Diagnostic]],
     tracker: Tracker,
 ) -> manifest.Written:
-    """Write every file of the site."""
+    """Write every file of the site; ``diagnostics`` is asked for once the objectives' views
+    are made (the rules may still be at work until then)."""
     loaded, out, as_of = plan.loaded, plan.out, plan.as_of
 
     def write_data() -> Stamps:
@@ -203,7 +207,7 @@ def _write(
     # okrs.json and the search index need no view: they are written on the other core while
     # the views are built.
     with beside(write_data, worth_it=parallel(len(known))) as data:
-        site = Collector(loaded, as_of, words, known, tracker).site(diagnostics)
+        site = Collector(loaded, as_of, words, known, tracker).site(diagnostics())
         static = static_files(plan.root / USER_TEMPLATES / "static")
         stamps: Stamps = {}
 

@@ -240,13 +240,15 @@ def _check_in_items(shown: list[tuple[CheckIn, str, str]]) -> Markup:
     objective page's rendering (every attribute read and escape in it is a Python call)."""
     values = [text for _, _, text in shown]
     notes = [c.note or "" for c, _, _ in shown]
-    if has_special(values) or has_special(notes):
-        values, notes = [str(escape(v)) for v in values], [str(escape(n)) for n in notes]
-    confidence, note = " · confidence ", ' · <span class="note">'
+    if has_special(values):
+        values = [str(escape(v)) for v in values]
+    if has_special(notes):
+        notes = [str(escape(n)) for n in notes]
     items = [
         f'<li><span class="date">{day}</span>: {value}'
-        f"{'' if c.confidence is None else confidence + number(c.confidence)}"
-        f"{note + text + '</span>' if text else ''}</li>\n"
-        for (c, day, _), value, text in zip(shown, values, notes, strict=True)
+        + ("" if c.confidence is None else f" · confidence {number(c.confidence)}")
+        + (f' · <span class="note">{note}</span></li>\n' if note else "</li>\n")
+        for (c, day, _), value, note in zip(shown, values, notes, strict=True)
     ]
-    return Markup("".join(reversed(items)))
+    items.reverse()
+    return Markup("".join(items))

@@ -23,7 +23,6 @@ from .repository import ORG_FILE
 from .rules import RULES, Context, Rule
 from .snapshot import RawFile, Snapshot
 from .tracker import SILENT, Tracker
-from .versions import without_check_ins
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -467,6 +466,8 @@ def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:
 
 
 def _store_outlines(snap: Snapshot, loaded: Loaded, cache: Cache, kept: Parsed) -> None:
+    from .versions import without_check_ins  # compiling its expressions takes validation 10 ms
+
     digests = {raw.path: raw.digest for raw in snap.team_files}
     fresh = {
         s.path: (digests[s.path], without_check_ins(s.data))

@@ -310,6 +310,10 @@ def to_csv(loaded: Loaded, as_of: dt.date) -> str:
     return buffer.getvalue()
 
 
+# What makes a spreadsheet read a cell as a formula (or, for tab and carriage return, may).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -318,7 +322,10 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         value = round(value, 4)
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+    text = str(value)
+    # Text from the files (titles, units) never becomes a formula where the file is opened: a
+    # leading apostrophe shows it as text, as spreadsheets themselves mark text.
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _csv_row(objective: Objective, parent: str, status: KeyResultStatus) -> list[str]:

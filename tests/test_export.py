@@ -166,6 +166,28 @@ def test_csv_quotes_awkward_titles(run_line: RunLine, make_repo: MakeRepo) -> No
     assert rows[1]["objective_title"] == 'Number "one", rated\nbest'
 
 
+def test_csv_text_never_starts_a_formula(run_line: RunLine, make_repo: MakeRepo) -> None:
+    """A title or unit that a spreadsheet would read as a formula is written after an
+    apostrophe; numbers, negative ones included, are written as they are."""
+    company = busy.COMPANY.replace(
+        "title: Become the number one rated tool", "title: '=HYPERLINK(\"https://x.example\")'"
+    )
+    product = busy.PRODUCT.replace(
+        "title: Reduce project setup time from 50 to 30 minutes", "title: '@SUM(A1:A9)'"
+    ).replace("unit: min", "unit: '-min'")
+    files = {"okrs/2026-Q4/company.yaml": company, "okrs/2026-Q4/product.yaml": product}
+    root = make_repo({**busy.FILES, **files})
+    rows = list(csv.DictReader(io.StringIO(export(run_line, root, "--format", "csv"))))
+    assert rows[1]["objective_title"] == '\'=HYPERLINK("https://x.example")'
+    setup = next(row for row in rows if row["key_result"].endswith("#setup-time"))
+    assert (setup["key_result_title"], setup["unit"]) == ("'@SUM(A1:A9)", "'-min")
+    assert setup["baseline"] == "50" and not any(
+        value.startswith(("=", "+", "-", "@")) for row in rows for value in row.values()
+    )
+    data = objectives(json.loads(export(run_line, root)))  # JSON keeps the text as written
+    assert data["2026-Q4/company/number-one-rated"]["title"] == '=HYPERLINK("https://x.example")'
+
+
 def test_the_example_organisation(run_line: RunLine) -> None:
     text = export(run_line, REPO_ROOT)
     assert text == export(run_line, REPO_ROOT)  # the same input gives the same bytes

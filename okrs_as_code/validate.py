@@ -466,7 +466,8 @@ def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:
 
 
 def _store_outlines(snap: Snapshot, loaded: Loaded, cache: Cache, kept: Parsed) -> None:
-    from .versions import without_check_ins  # compiling its expressions takes validation 10 ms
+    # Imported here: its expressions take 10 ms to compile, which every validation would pay.
+    from .versions import without_check_ins
 
     digests = {raw.path: raw.digest for raw in snap.team_files}
     fresh = {

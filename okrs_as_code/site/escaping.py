@@ -6,8 +6,8 @@ value, then costs two Python calls (the function and ``Markup.__new__``), which 
 site are a sixth of the rendering. :class:`Template` gives its compiled code an ``escape``
 that handles a plain ``str`` in one (and a macro's output and a whole number without
 markupsafe's checks) and hands every other value to markupsafe's own, so the output is the
-same bytes. Where markupsafe has no such inner function (its older versions
-escape in C throughout) the templates keep its ``escape``.
+same bytes. Where markupsafe has no such inner function (its older versions escape in C
+throughout) the templates keep its ``escape``.
 """
 
 from __future__ import annotations

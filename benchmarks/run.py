@@ -19,12 +19,15 @@ the peak memory:
   (``okrs validate``) cold, warm and on one changed file, ``okrs validate --base`` a week of
   commits back, and ``okrs history REF`` cold and warm.
 
-Results go to standard output and, as a table per size, into ``docs/performance.md``.
+A run that starts from nothing (no cache, a new output folder) finds the folders of the run
+before moved aside, not deleted (see :func:`set_aside`). Results go to standard output and, as
+a table per size, into ``docs/performance.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -120,6 +123,21 @@ def command(
     return Timing(stage, tool, seconds, peak, cpu)
 
 
+_SET_ASIDE = itertools.count()
+
+
+def set_aside(folder: Path) -> None:
+    """Move ``folder`` out of the way (renamed, beside it), to be deleted with the run's work
+    folder once every stage is timed. A run that starts from nothing starts without it, and
+    without its deletion: deleting a site's 10,000 files costs the runs after it seconds of
+    system time on some disks (the blocks discarded meanwhile), which would fall on whichever
+    tool ran next."""
+    if folder.exists():
+        aside = folder.parent / "set-aside"
+        aside.mkdir(exist_ok=True)
+        folder.rename(aside / f"{folder.name}-{next(_SET_ASIDE)}")
+
+
 def _floor(root: Path, folder: str, work: str) -> list[str]:
     """A child process doing only ``work`` on every file: the floor, startup included, as the
     okrs commands it is compared with include theirs."""
@@ -196,7 +214,7 @@ def _validate_runs(
     try:
         return [
             command(stage, labels[0], cold, validate, env,
-                    before=lambda run: shutil.rmtree(cache, ignore_errors=True)),
+                    before=lambda run: set_aside(cache)),
             command(stage, labels[1], repeat, validate, env),
             command(
                 stage, labels[2], repeat, [*validate, str(team_file)], env,
@@ -216,7 +234,7 @@ def _everything_stale(root: Path, repeat: int, env: dict[str, str]) -> Timing:
     return command(
         "validate", "okrs, no cache, every key result stale", repeat,
         _okrs("validate", "--root", str(root)), {**env, "OKRS_AS_OF": LATE_AS_OF},
-        before=lambda run: shutil.rmtree(cache, ignore_errors=True), ok=(1,),
+        before=lambda run: set_aside(cache), ok=(1,),
     )  # fmt: skip
 
 
@@ -232,7 +250,7 @@ def _next_quarter(root: Path, repeat: int, env: dict[str, str], work: Path) -> T
     return command(
         "validate", "okrs, no cache, the next quarter carried over", repeat,
         _okrs("validate", "--root", str(both)), env,
-        before=lambda run: shutil.rmtree(cache, ignore_errors=True), ok=(0, 1),
+        before=lambda run: set_aside(cache), ok=(0, 1),
     )  # fmt: skip
 
 
@@ -252,8 +270,8 @@ def _build(
     site, cache = work / "site", Path(env["OKRS_CACHE_DIR"])
 
     def cold(run: int) -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(cache)
+        set_aside(site)
 
     build = _okrs("build", "--root", str(root), "--out", str(site))
     try:
@@ -266,7 +284,7 @@ def _build(
             # The first build's work with nothing kept for later builds, as Hugo builds.
             _paged(command("build", "okrs build, cache off (--no-cache)", repeat,
                            [*build, "--no-cache"], env,
-                           before=lambda run: shutil.rmtree(site, ignore_errors=True)),
+                           before=lambda run: set_aside(site)),
                    site),
         ]  # fmt: skip
     finally:
@@ -291,7 +309,7 @@ def _hugo(root: Path, repeat: int, env: dict[str, str], work: Path) -> Timing | 
     argv = [tool, "--quiet", "--source", str(project), "--destination", str(public),
             "--cacheDir", str(work / "hugo-cache")]  # fmt: skip
     timing = command("build", PEERS["build"], repeat, argv, env,
-                     before=lambda run: shutil.rmtree(public, ignore_errors=True))  # fmt: skip
+                     before=lambda run: set_aside(public))  # fmt: skip
     return _paged(timing, public)
 
 
@@ -309,7 +327,7 @@ def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Ti
     cache = Path(env["OKRS_CACHE_DIR"])
 
     def cold(run: int) -> None:
-        shutil.rmtree(cache, ignore_errors=True)
+        set_aside(cache)
 
     # On L the cold stages take minutes each; one run says enough there.
     slow = 1 if size == "L" else repeat
@@ -336,7 +354,7 @@ def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Ti
 
     def fresh(run: int) -> None:
         cold(run)
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site)
 
     first = command("build", "okrs build with history, no cache", slow, build, env, before=fresh)
     built = command("build", "okrs build with history, nothing changed", repeat, build, env)
@@ -351,7 +369,7 @@ def _history(size: str, repeat: int, env: dict[str, str], work: Path) -> list[Ti
         dated = {**env, "GIT_AUTHOR_DATE": f"{AS_OF}T12:00:00+00:00"}
         subprocess.run(commit, env={**dated, "GIT_COMMITTER_DATE": dated["GIT_AUTHOR_DATE"]},
                        check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        shutil.rmtree(site, ignore_errors=True)
+        set_aside(site)
 
     merged(repeat)  # one merge untimed: later merges find the history rules' cache filled too
     subprocess.run(build, env=env, check=True, stdout=subprocess.DEVNULL)

@@ -4,7 +4,9 @@ Nearly every OKR file is block mappings and sequences of one-line values: plain 
 scalars, one-line flow collections of scalars (the check-ins) and literal or folded text.
 libyaml spends most of its time building a node, with two marks, for every scalar; this reader
 cuts every line into indentation, dash, key and rest with one regular expression over the whole
-text and builds the data directly.
+text and builds the data directly. Check-ins are most of the lines of most files: a run of them
+in the shape ``okrs check-in`` writes is cut by one more expression over the whole run rather
+than line by line, when no marks are asked for.
 
 It reads a strict subset of YAML, and reads it exactly as :mod:`yamlsafe` does (the YAML 1.2
 core schema, dates kept as text). Anything outside that subset, whether unusual or wrong (tags,
@@ -46,8 +48,9 @@ _WORDS: dict[str, Any] = {
     "true": True, "True": True, "TRUE": True,
     "false": False, "False": False, "FALSE": False,
 }  # fmt: skip
-# Escapes that mean the same in YAML and JSON (so json.loads decodes them), no surrogates.
-_DOUBLE_BODY = r'[^"\\]*+(?:\\(?:["\\bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})[^"\\]*+)*+'
+# Escapes that mean the same in YAML and JSON (so json.loads decodes them), no surrogates; on
+# one line.
+_DOUBLE_BODY = r'[^"\\\n]*+(?:\\(?:["\\bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})[^"\\\n]*+)*+'
 _DOUBLE = re.compile(f'"({_DOUBLE_BODY})"')
 _SINGLE_BODY = r"[^']*+(?:''[^']*+)*+"
 _SINGLE = re.compile(f"'({_SINGLE_BODY})'")
@@ -72,6 +75,16 @@ _KEY_AT = re.compile(_FLOW_KEY)
 _SCALAR_AT = re.compile(rf"{_FLOW_SCALAR}(?P<end>[,}}])")
 _SEQUENCE_AT = re.compile(
     rf" *+(?P<items>\[(?:{_FLOW_SCALAR},)*{_FLOW_SCALAR}\]|\[\]) *+(?P<end>[,}}])"
+)
+# A check-in as ``okrs check-in`` writes it: its keys in that order, numbers as JSON writes
+# them, a note double-quoted on its line. A run of lines that all have this shape is read whole.
+_NUMBER = r"-?(?:0|[1-9][0-9]{0,15})(?:\.[0-9]{1,17})?"
+_CHECK_IN = re.compile(
+    r"^\{date: ([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    rf"(?:, value: ({_NUMBER}|true|false))?"
+    rf"(?:, confidence: ({_NUMBER}))?"
+    rf'(?:, note: ("{_DOUBLE_BODY}"))?}} *$',
+    re.M,
 )
 _PLAIN_START = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@` ]|-[^ ]")
 _NOT_PLAIN = re.compile(r": |:\Z| #|[\[\]{}]")
@@ -242,6 +255,9 @@ class _Reader:
         self.lines = [every[number] for number in self.numbers]
         self.count = len(self.lines)
         self.total = len(every)
+        # Runs of check-ins are read whole only when no marks are asked for; a run that is not
+        # all in the shape is read line by line, up to this line.
+        self.by_line = self.count if marks is not None else 0
 
     def document(self) -> dict[str, Any]:
         if not self.count:
@@ -290,16 +306,19 @@ class _Reader:
         lines, count = self.lines, self.count
         while True:
             _, dash, key, rest = lines[index]
-            if self.marks is not None:
-                start = column + len(dash) if key else self.column_of(index, rest)
-                self.marks.setdefault(id(items), []).append((self.numbers[index], start))
-            if key:
-                item, index = self.mapping(index, column + len(dash), key, rest)
-            elif not rest or rest[0] in "#|>":
-                raise Declined("sequence item")
+            if index >= self.by_line and rest[:7] == "{date: " and not key:
+                index = self.check_ins(index, items)
             else:
-                item, index = self.value(index, column, rest)
-            items.append(item)
+                if self.marks is not None:
+                    start = column + len(dash) if key else self.column_of(index, rest)
+                    self.marks.setdefault(id(items), []).append((self.numbers[index], start))
+                if key:
+                    item, index = self.mapping(index, column + len(dash), key, rest)
+                elif not rest or rest[0] in "#|>":
+                    raise Declined("sequence item")
+                else:
+                    item, index = self.value(index, column, rest)
+                items.append(item)
             if index >= count:
                 return items, index
             indent, dash, _, _ = lines[index]
@@ -308,6 +327,38 @@ class _Reader:
                 return items, index
             if at > column:
                 raise Declined("sequence")
+
+    def check_ins(self, index: int, items: list[Any]) -> int:
+        """The items of a run of check-in lines starting at content line ``index``, appended to
+        ``items``; the index of the line after the run. A run not all in :data:`_CHECK_IN`'s
+        shape is left to be read line by line: its first item is read so here."""
+        lines, count = self.lines, self.count
+        indent, dash, _, _ = lines[index]
+        end = index + 1
+        while end < count:
+            line = lines[end]
+            if line[0] != indent or line[1] != dash or line[3][:7] != "{date: ":
+                break
+            end += 1
+        rows = _CHECK_IN.findall("\n".join([line[3] for line in lines[index:end]]))
+        if len(rows) != end - index:
+            self.by_line = end
+            item, after = self.value(index, len(indent), lines[index][3])
+            items.append(item)
+            return after
+        known, append = _known, items.append
+        for day, value, confidence, note in rows:
+            item = {"date": day}
+            if value:
+                item["value"] = known[value] if value in known else _plain(value)
+            if confidence:
+                item["confidence"] = (
+                    known[confidence] if confidence in known else _plain(confidence)
+                )
+            if note:
+                item["note"] = _double(note[1:-1])
+            append(item)
+        return end
 
     # Marks: where libyaml's node for each value would start.
 

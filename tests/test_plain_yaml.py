@@ -32,15 +32,19 @@ ORDINARY = "abcxyz ABC019-_./" * 10 + SPECIAL
 
 
 def same_reading(text: str) -> bool:
-    """True when the fast reader accepted ``text`` (and then read it as libyaml does, and
-    placed every key and value where libyaml's node tree does)."""
+    """True when the fast reader accepted ``text`` (and then read it as libyaml does, with
+    marks and without, since runs of check-ins are read whole only without, and placed every
+    key and value where libyaml's node tree does)."""
     marks: plainyaml.Marks = {}
     try:
         fast = plainyaml.read(text, marks)
     except plainyaml.Declined:
+        with pytest.raises(plainyaml.Declined):
+            plainyaml.read(text)
         return False
     full = yamlsafe.parse_with_libyaml(text)
     assert repr(fast) == repr(full), text
+    assert repr(plainyaml.read(text)) == repr(full), text
     tree = yamlsafe.compose(text)
     for where in _every_place(fast, ()):
         found = positions.by_marks(fast, marks, where)
@@ -239,3 +243,82 @@ def test_edited_example_files_read_the_same(path: str, edits: list[tuple[float, 
             line_end = text.find("\n", at) + 1 or len(text)
             text = text[:line_end] + text[line_start:line_end] + text[line_end:]
     same_reading(text)
+
+
+# Check-in lines, mostly in the shape `okrs check-in` writes (read whole, a run at a time, when
+# no marks are asked for) and sometimes just outside it (read line by line, or by libyaml).
+_check_in_value = st.sampled_from(
+    ["0", "12", "-3", "0.5", "-0", "1.25", "true", "false"] * 3
+    + ["007", "1e3", ".5", "1.", "+1", "True", "null", '"12"', "x", "12 ", "1_0", "0x1", "1e400"]
+)  # fmt: skip
+_check_in_note = st.one_of(
+    _double_quoted(),
+    st.sampled_from(['"Shipped: done, {x}"', '""', '"a \\"b\\" c"', '"caf\\u00e9 £"', "plain words",
+                     "'single'", '"open', '"a" b', '"x"  ', '"x" # c']),
+)  # fmt: skip
+
+
+@st.composite
+def _check_in_line(draw: st.DrawFn, pad: str) -> str:
+    pairs = [("date", draw(st.sampled_from(["2026-10-01"] * 6 + ["2026-1-01", '"2026-10-01"'])))]
+    for key, value in (("value", _check_in_value), ("confidence", _check_in_value),
+                       ("note", _check_in_note)):  # fmt: skip
+        if draw(st.integers(0, 3)):
+            pairs.append((key, draw(value)))
+    if draw(st.integers(0, 9)) == 0:
+        extra = [("by", '"@ana"'), ("value", "1"), ("date", "2026-10-02"), ("true", "1")]
+        pairs.insert(draw(st.integers(0, len(pairs))), draw(st.sampled_from(extra)))
+    if draw(st.integers(0, 9)) == 0:
+        pairs.reverse()
+    separator = draw(st.sampled_from([", "] * 12 + [",", " , ", ",  "]))
+    body = separator.join(f"{key}: {value}" for key, value in pairs)
+    dash = draw(st.sampled_from(["- "] * 12 + ["-  "]))
+    end = draw(st.sampled_from([""] * 12 + [" ", "  # c", "x"]))
+    return f"{pad}{dash}{{{body}}}{end}"
+
+
+@st.composite
+def _check_in_document(draw: st.DrawFn) -> str:
+    lines = ["title: t", "check_ins:"]
+    for _ in range(draw(st.integers(1, 3))):
+        pad = " " * draw(st.sampled_from([0, 2, 2, 2, 3]))
+        for _ in range(draw(st.integers(1, 5))):
+            lines.append(draw(_check_in_line(pad)))
+            if draw(st.integers(0, 7)) == 0:
+                lines.append(draw(st.sampled_from(["", "# c", f"{pad}  # c", f"{pad}  more"])))
+            if draw(st.integers(0, 7)) == 0:
+                other = draw(st.sampled_from(["- {a: 1}", "- x", "- {date: 2026-10-01}"]))
+                lines.append(pad + other)
+            if pad and draw(st.integers(0, 15)) == 0:
+                lines.append(f"{pad[:-1]}- {{date: 2026-10-01}}")
+        lines.append(draw(st.sampled_from(["other:", "other: 1", "# c"])))
+        lines.append(draw(st.sampled_from(["", "x:"])) + " " + draw(st.sampled_from(["", "1"])))
+        lines.append("more_check_ins:")
+    return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
+
+
+@MANY
+@given(_check_in_document())
+def test_runs_of_check_ins_read_the_same(text: str) -> None:
+    same_reading(text)
+
+
+def test_check_ins_in_the_written_shape_are_read_as_libyaml_reads_them() -> None:
+    text = (
+        "check_ins:\n"
+        "  - {date: 2026-10-01, value: 0, confidence: 0.8,"
+        ' note: "Started: \\"beta\\" caf\\u00e9"}\n'
+        "  - {date: 2026-10-08, value: 12.5}\n"
+        '  - {date: 2026-10-15, value: true, note: ""}  \n'
+        "  - {date: 2026-10-22, confidence: 1}\n"
+        "  - {date: 2026-10-29, value: 007}\n"
+        "  - {date: 2026-11-05, value: -0, note: 'single'}\n"
+        "  - {date: 2026-11-12}\n"
+        "key: value\n"
+    )
+    assert same_reading(text)
+    assert plainyaml.read(text)["check_ins"][:3] == [
+        {"date": "2026-10-01", "value": 0, "confidence": 0.8, "note": 'Started: "beta" café'},
+        {"date": "2026-10-08", "value": 12.5},
+        {"date": "2026-10-15", "value": True, "note": ""},
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,24 @@ def test_a_damaged_site_is_repaired(run_line: RunLine, make_repo: MakeRepo, tmp_
     (root / "site/teams/stray.html").write_text("left by someone", encoding="utf-8")
     _build(run_line, root, root / "site")
     assert same_tree(root / "site", _fresh(run_line, root, tmp_path))
+
+
+def test_a_page_written_again_with_the_same_bytes_keeps_its_time(
+    run_line: RunLine, make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    """Every page is rendered again with the cache off; those whose bytes are the same are not
+    written, so their modification time stays (what a server or a sync tool goes by)."""
+    root = make_repo(busy.FILES)
+    out = root / "site"
+    _build(run_line, root, out, "--no-cache")
+    kept, edited = out / "teams/marketing.html", out / "teams/product.html"
+    edited.write_text("edited by hand", encoding="utf-8")
+    for page in (kept, edited):
+        os.utime(page, ns=(1_000_000_000, 1_000_000_000))
+    _build(run_line, root, out, "--no-cache")
+    assert kept.stat().st_mtime_ns == 1_000_000_000
+    assert edited.stat().st_mtime_ns > 1_000_000_000
+    assert same_tree(out, _fresh(run_line, root, tmp_path))
 
 
 def test_a_new_template_override_is_used_at_once(run_line: RunLine, make_repo: MakeRepo) -> None:

@@ -98,7 +98,7 @@ def chart(
     if target is not None:
         parts.append(_level(scale, target, "target"))
     # Each point's coordinates are formatted once, for the line and its dot alike.
-    xs = _nums(scale.xs([p.date for p in points]))
+    xs = _x_texts(scale, [p.date for p in points])
     ys = _nums(scale.ys([p.value for p in points]))
     parts.append('<polyline class="line" points="')
     parts.append(" ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)]))
@@ -111,6 +111,24 @@ def chart(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# By a scale's first and last day, each day's x coordinate as text: the charts of a period's
+# key results mostly share their scale's days, and so their points' columns.
+_COLUMNS: dict[tuple[dt.date, dt.date], dict[dt.date, str]] = {}
+_COLUMNS_KEPT = 64
+
+
+def _x_texts(scale: Scale, days: list[dt.date]) -> list[str]:
+    texts = _COLUMNS.get((scale.first, scale.last))
+    if texts is None:
+        if len(_COLUMNS) >= _COLUMNS_KEPT:
+            _COLUMNS.clear()
+        texts = _COLUMNS[scale.first, scale.last] = {}
+    missing = [day for day in days if day not in texts]
+    if missing:
+        texts.update(zip(missing, _nums(scale.xs(missing)), strict=True))
+    return [texts[day] for day in days]
 
 
 def _level(scale: Scale, value: float, kind: str) -> str:

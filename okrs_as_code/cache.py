@@ -34,6 +34,20 @@ _REPLACED = ("history.marshal", "commitments.marshal")
 _OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
 Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
 Parsed = dict[str, tuple[str, Any]]  # path -> (digest, the file's data)
+# Files' values packed together: their paths, their digests, and the marshal of the list of
+# their values (None where there is none), as a parse worker packs the files it parsed; the
+# cache keeps them as they came rather than packing them again.
+Chunk = tuple[list[str], list[str], bytes]
+
+
+def chunk(entries: list[tuple[str, str, Any]]) -> Chunk | None:
+    """(path, digest, value) entries as one :data:`Chunk`; None for data nested too deeply
+    to marshal."""
+    try:
+        packed = marshal.dumps([value for _, _, value in entries])
+    except ValueError:
+        return None
+    return [path for path, _, _ in entries], [digest for _, digest, _ in entries], packed
 
 
 def toolkit_digest(schema_texts: list[str]) -> str:
@@ -174,6 +188,19 @@ class Cache:
         found = self._marshalled(name)
         return found if isinstance(found, dict) else {}
 
+    def _unpacked(self, name: str) -> Parsed:
+        """The values of the chunks kept in ``name``, by path; nothing when any is damaged."""
+        found = self._marshalled(name)
+        values: Parsed = {}
+        try:
+            for paths, digests, packed in found:
+                for path, digest, value in zip(paths, digests, marshal.loads(packed), strict=True):
+                    if value is not None and isinstance(path, str) and isinstance(digest, str):
+                        values[path] = (digest, value)
+        except Exception:  # of another shape, or cut short: the files are read instead
+            return {}
+        return values
+
     def _store(self, name: str, value: Any) -> None:
         with contextlib.suppress(ValueError):  # data nested too deeply to marshal
             self._write(name, marshal.dumps(value))
@@ -181,17 +208,17 @@ class Cache:
     def outlines(self) -> Parsed:
         """Each team file's data without its check-ins, by path, with the digest of the bytes
         it came from (the site's rebuilds read check-ins only where they show them)."""
-        return self._mapping("outlines.marshal")
+        return self._unpacked("outlines.marshal")
 
-    def store_outlines(self, outlines: Parsed) -> None:
-        self._store("outlines.marshal", outlines)
+    def store_outlines(self, chunks: list[Chunk]) -> None:
+        self._store("outlines.marshal", chunks)
 
     def parsed(self) -> Parsed:
         """Each team file's parsed data by path, with the digest of the bytes it came from."""
-        return self._mapping("parsed.marshal")
+        return self._unpacked("parsed.marshal")
 
-    def store_parsed(self, parsed: Parsed) -> None:
-        self._store("parsed.marshal", parsed)
+    def store_parsed(self, chunks: list[Chunk]) -> None:
+        self._store("parsed.marshal", chunks)
 
     def file_parts(self, name: str) -> dict[str, Any]:
         """What each team file alone decides of the site, by path (see ``site.parts``)."""

@@ -5,7 +5,9 @@ worker process parses chunks of the files and hands back their data through mars
 fastest way to move plain data between Python processes. The worker takes chunks from the
 front and this process from the back, each the next one nobody has taken, so both finish
 together however the work divides: this process also assembles every file, its own and the
-worker's, as each comes. Files therefore come back out of order, each with its index.
+worker's, as each comes. Files therefore come back out of order, each with its index. When a
+cache is to be filled, each process packs the chunks it parsed for it as it goes, and the
+worker's chunks are kept as they came.
 
 ``beside`` does one piece of work (the site's rules, its ``okrs.json``, half of the history's
 versions) in a forked process while this one goes on, and hands back its result.
@@ -22,7 +24,7 @@ import sys
 from collections.abc import Callable, Generator, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .diagnostics import Finding, Where
 from .loader import SourceFile, parse_bytes
@@ -37,9 +39,25 @@ Item = tuple[str, bytes]  # a file's path and bytes
 T = TypeVar("T")
 
 
-def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, None]:
+class Packed(NamedTuple):
+    """A chunk of parsed files packed with marshal: their paths, the list of their data (None
+    for a file that did not parse) and the list of their outlines (their data without
+    check-ins), which a cache can keep as they are."""
+
+    paths: list[str]
+    data: bytes
+    outlines: bytes
+
+
+def parse_many(
+    items: list[Item], packed: list[Packed] | None = None
+) -> Generator[tuple[int, SourceFile], None, None]:
     """Parse each (path, bytes), using a second process when it pays: (index, parsed file)
-    pairs, in no particular order."""
+    pairs, in no particular order.
+
+    With ``packed``, each chunk is also packed with its outlines, by the process that parsed
+    it, and added to ``packed``: filling a cache then takes no time once the parsing is done.
+    """
     total = sum(len(raw) for _, raw in items)
     if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2 or _in_worker():
         yield from ((i, parse_bytes(path, raw)) for i, (path, raw) in enumerate(items))
@@ -49,7 +67,10 @@ def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, Non
     # The chunks not yet taken: the worker takes the first, this process the last.
     left = context.Array("i", [0, len(chunks)])
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_work, args=(items, chunks, left, sender), daemon=True)
+    outlined = packed is not None
+    worker = context.Process(
+        target=_work, args=(items, chunks, left, sender, outlined), daemon=True
+    )
     worker.start()
     sender.close()
     done: set[int] = set()
@@ -57,20 +78,29 @@ def parse_many(items: list[Item]) -> Generator[tuple[int, SourceFile], None, Non
     def received() -> list[tuple[int, SourceFile]]:
         """The next chunk the worker sent, or nothing once it has closed its end."""
         try:
-            taken, packed = receiver.recv()
+            taken, data, metas, outlines = receiver.recv()
         except EOFError:
             return []
         done.add(taken)
         chunk = chunks[taken]
-        return list(zip(chunk, _unpack(packed, items[chunk.start : chunk.stop]), strict=True))
+        files = items[chunk.start : chunk.stop]
+        if packed is not None and outlines is not None:
+            packed.append(Packed([path for path, _ in files], data, outlines))
+        return list(zip(chunk, _unpack((data, metas), files), strict=True))
 
     try:
         while (taken := _take(left, last=True)) is not None:
             done.add(taken)
-            for index in chunks[taken]:
-                yield index, parse_bytes(*items[index])
+            chunk = chunks[taken]
+            sources = []
+            for index in chunk:
+                sources.append(parse_bytes(*items[index]))
+                yield index, sources[-1]
                 while receiver.poll() and (theirs := received()):  # between files, as they come
                     yield from theirs
+            if packed is not None:  # packed while the worker still parses, rather than after
+                with contextlib.suppress(ValueError):  # data nested too deeply to marshal
+                    packed.append(_pack(sources, outlined=True))
         while theirs := received():
             yield from theirs
         # Should the worker have failed, what it took and did not send is parsed here.
@@ -106,13 +136,16 @@ def _take(left: Any, last: bool) -> int | None:
         return int(left[0] - 1)
 
 
-def _work(items: list[Item], chunks: list[range], left: Any, sender: Connection) -> None:
+def _work(
+    items: list[Item], chunks: list[range], left: Any, sender: Connection, outlined: bool
+) -> None:
     # A fault here stops the worker quietly: this process parses what it took and did not send,
     # and so raises any error itself, where it is reported like any other.
     with contextlib.suppress(Exception), sender:
         while (taken := _take(left, last=False)) is not None:
             chunk = chunks[taken]
-            sender.send((taken, _parse_packed(items[chunk.start : chunk.stop])))
+            data, metas, outlines = _parse_packed(items[chunk.start : chunk.stop], outlined)
+            sender.send((taken, data, metas, outlines))
 
 
 def _chunks(items: list[Item]) -> list[range]:
@@ -177,27 +210,49 @@ def _send(work: Callable[[], Any], sender: Connection) -> None:
     os._exit(0)
 
 
-def _parse_packed(items: list[tuple[str, bytes]]) -> bytes:
-    packed: list[Any] = []
-    for path, raw in items:
-        source = parse_bytes(path, raw)
-        error = source.error
-        fields = (error.message, error.line, error.column) if error is not None else None
-        # The text is decoded again from the bytes the parent holds: cheaper than sending it.
-        packed.append((source.text is not None, source.data, fields))
+# Parsed files as the worker sends them: the marshal of the list of their data, and for each
+# whether it was text and its error's message, line and column.
+Packs = tuple[bytes, list[tuple[bool, tuple[str, int | None, int | None] | None]]]
+
+
+def _parse_packed(
+    items: list[tuple[str, bytes]], outlined: bool = False
+) -> tuple[bytes, Any, bytes | None]:
+    sources = [parse_bytes(path, raw) for path, raw in items]
+    # The text is decoded again from the bytes the parent holds: cheaper than sending it.
+    metas = [(s.text is not None, _fields(s.error)) for s in sources]
     try:
-        return marshal.dumps(packed)
+        packed = _pack(sources, outlined)
     except ValueError:  # data nested too deeply to marshal: the parent parses them again
-        return marshal.dumps(None)
+        return marshal.dumps(None), None, None
+    return packed.data, metas, packed.outlines if outlined else None
 
 
-def _unpack(packed: bytes, items: list[tuple[str, bytes]]) -> list[SourceFile]:
-    entries = marshal.loads(packed)
-    if entries is None:
+def _pack(sources: list[SourceFile], outlined: bool) -> Packed:
+    """The files' data packed, and their outlines when ``outlined``; ValueError for data
+    nested too deeply to marshal."""
+    data = marshal.dumps([s.data for s in sources])
+    if not outlined:
+        return Packed([s.path for s in sources], data, b"")
+    # Imported here: its expressions take 10 ms to compile, which only a cache's filling pays.
+    from .versions import without_check_ins
+
+    outlines = [without_check_ins(s.data) if s.ok else None for s in sources]
+    return Packed([s.path for s in sources], data, marshal.dumps(outlines))
+
+
+def _fields(error: Finding | None) -> tuple[str, int | None, int | None] | None:
+    return (error.message, error.line, error.column) if error is not None else None
+
+
+def _unpack(packs: Packs, items: list[tuple[str, bytes]]) -> list[SourceFile]:
+    packed, metas = packs
+    data = marshal.loads(packed)
+    if data is None:
         return [parse_bytes(path, raw) for path, raw in items]
     return [
-        SourceFile(path, raw.decode("utf-8-sig") if has_text else None, data, _error(path, fields))
-        for (path, raw), (has_text, data, fields) in zip(items, entries, strict=True)
+        SourceFile(path, raw.decode("utf-8-sig") if has_text else None, value, _error(path, fields))
+        for (path, raw), value, (has_text, fields) in zip(items, data, metas, strict=True)
     ]
 
 

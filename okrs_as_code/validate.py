@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import assemble, schema, snapshot
-from .cache import Cache, Parsed, Skeletons, skeleton
+from .cache import Cache, Parsed, Skeletons, chunk, skeleton
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
 from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
 from .model import CheckIn, Model, TeamFile
 from .nogc import without_gc
-from .parallel import beside, parse_many
+from .parallel import Packed, beside, parse_many
 from .positions import PositionIndex
 from .repository import ORG_FILE
 from .rules import RULES, Context, Rule
@@ -114,13 +114,15 @@ def _load(
     skeletons: dict[str, Any] | None = None,
     parsed: dict[str, SourceFile] | None = None,
     outlines: dict[str, Any] | None = None,
+    packed: list[Packed] | None = None,
 ) -> Loaded:
     """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton,
-    one in ``outlines`` from its outline, and one in ``parsed`` is not parsed again. What
-    loading builds lives for the rest of the run, so it is kept out of the collector's sight
+    one in ``outlines`` from its outline, and one in ``parsed`` is not parsed again; the chunks
+    a worker parsed are added to ``packed`` (see :func:`parallel.parse_many`). What loading
+    builds lives for the rest of the run, so it is kept out of the collector's sight
     afterwards too."""
     with without_gc(keep=True):
-        return _load_all(snap, skeletons or {}, parsed or {}, outlines or {})
+        return _load_all(snap, skeletons or {}, parsed or {}, outlines or {}, packed)
 
 
 def _load_all(
@@ -128,6 +130,7 @@ def _load_all(
     skeletons: dict[str, Any],
     known: dict[str, SourceFile],
     outlines: dict[str, Any],
+    packed: list[Packed] | None,
 ) -> Loaded:
     sources = [snap.org_source]
     findings = schema.check("org", ORG_FILE, snap.org_source.data) if snap.org_source.ok else []
@@ -140,7 +143,7 @@ def _load_all(
     ]
     # Each file is checked and assembled as soon as it is parsed; the files come out of order.
     checked: list[Checked | None] = [None] * len(readable)
-    parsed = parse_many(readable)
+    parsed = parse_many(readable, packed)
     for index, source in parsed:
         checked[index] = _checked(source)
     fresh = iter(checked)
@@ -433,12 +436,32 @@ def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
         for raw in snap.team_files
         if isinstance(raw.content, bytes) and known.get(raw.path, ("",))[0] == raw.digest
     }
-    loaded = _load(snap, parsed=reused)
+    packed: list[Packed] = []
+    loaded = _load(snap, parsed=reused, packed=packed)
     if cache is not None and len(reused) < len(snap.team_files):
-        digests = {raw.path: raw.digest for raw in snap.team_files}
-        cache.store_parsed({s.path: (digests[s.path], s.data) for s in loaded.sources[1:] if s.ok})
-        _store_outlines(snap, loaded, cache, {})
+        _store_parsed(snap, loaded, cache, packed)
     return loaded
+
+
+def _store_parsed(snap: Snapshot, loaded: Loaded, cache: Cache, packed: list[Packed]) -> None:
+    """Each file's data and outline, for later runs: the chunks packed as they were parsed,
+    and the other files (read from the cache, or parsed in this process alone) packed here."""
+    # Imported here: its expressions take 10 ms to compile, which every validation would pay.
+    from .versions import without_check_ins
+
+    digests = {raw.path: raw.digest for raw in snap.team_files}
+    data = [(c.paths, [digests[p] for p in c.paths], c.data) for c in packed]
+    outlines = [(c.paths, [digests[p] for p in c.paths], c.outlines) for c in packed]
+    done = {path for c in packed for path in c.paths}
+    rest = [s for s in loaded.sources[1:] if s.ok and s.path not in done]
+    for chunks, values in (
+        (data, [(s.path, digests[s.path], s.data) for s in rest]),
+        (outlines, [(s.path, digests[s.path], without_check_ins(s.data)) for s in rest]),
+    ):
+        if values and (packed_here := chunk(values)) is not None:
+            chunks.append(packed_here)
+    cache.store_parsed(data)
+    cache.store_outlines(outlines)
 
 
 def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:
@@ -470,12 +493,14 @@ def _store_outlines(snap: Snapshot, loaded: Loaded, cache: Cache, kept: Parsed) 
     from .versions import without_check_ins
 
     digests = {raw.path: raw.digest for raw in snap.team_files}
-    fresh = {
-        s.path: (digests[s.path], without_check_ins(s.data))
+    entries = [(path, *kept[path]) for path in loaded.outlined]
+    entries += [
+        (s.path, digests[s.path], without_check_ins(s.data))
         for s in loaded.sources[1:]
         if s.ok and s.path not in loaded.outlined
-    }
-    cache.store_outlines({**{p: kept[p] for p in loaded.outlined}, **fresh})
+    ]
+    if (packed := chunk(entries)) is not None:
+        cache.store_outlines([packed])
 
 
 def _history_wanted(severities: dict[str, Severity]) -> bool:

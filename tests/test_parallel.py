@@ -13,6 +13,7 @@ import pytest
 from okrs_as_code import parallel, validate
 
 from .conftest import AS_OF, REPO_ROOT, RunLine
+from .site_support import same_tree
 
 
 @pytest.fixture
@@ -66,9 +67,9 @@ def test_two_processes_match_one(
     unpacked: list[int] = []
     real = parallel._unpack
 
-    def unpack(packed: bytes, items: list[parallel.Item]) -> list[parallel.SourceFile]:
+    def unpack(packs: parallel.Packs, items: list[parallel.Item]) -> list[parallel.SourceFile]:
         unpacked.append(len(items))
-        return real(packed, items)
+        return real(packs, items)
 
     monkeypatch.setattr(parallel, "_unpack", unpack)
     assert _report(run_line, mixed) == expected
@@ -95,11 +96,42 @@ def test_worker_results_round_trip(mixed: Path) -> None:
         for p in sorted((mixed / "okrs").rglob("*.yaml"))
         if p.name != "deep.yaml"  # too deep for == itself; covered above
     ]
-    unpacked = parallel._unpack(parallel._parse_packed(items), items)
+    data, metas, _ = parallel._parse_packed(items)
+    unpacked = parallel._unpack((data, metas), items)
     assert [(s.path, s.text, s.data, s.error) for s in unpacked] == [
         (s.path, s.text, s.data, s.error)
         for s in (parallel.parse_bytes(path, raw) for path, raw in items)
     ]
+
+
+def test_a_cache_filled_by_two_processes_is_read_back_whole(
+    run_line: RunLine, mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: None
+) -> None:
+    """The worker's files go into the cache as it packed them, this process's are packed
+    here: a second build parses only the files that did not parse, and a build after an edit,
+    from the outlines, writes what a build without the cache writes."""
+    monkeypatch.setenv("OKRS_CACHE_DIR", str(tmp_path / "cache"))
+    build = ["build", "--root", str(mixed), "--as-of", AS_OF]
+    run_line([*build, "--out", str(tmp_path / "first")])
+    parsed: list[str] = []
+    real = parallel.parse_bytes
+
+    def parse(path: str, raw: bytes) -> parallel.SourceFile:
+        parsed.append(path.rsplit("/", 1)[-1])
+        return real(path, raw)
+
+    with monkeypatch.context() as counted:
+        _only(counted, "this process")
+        counted.setattr(parallel, "parse_bytes", parse)
+        run_line([*build, "--out", str(tmp_path / "second")])
+    assert sorted(parsed) == ["broken.yaml", "deep.yaml", "dupes.yaml"]
+    assert same_tree(tmp_path / "second", tmp_path / "first")
+    marketing = mixed / "okrs/2026-Q4/marketing.yaml"
+    marketing.write_text(marketing.read_text().replace("Drive UK agency demand", "Win UK agencies"))
+    run_line([*build, "--out", str(tmp_path / "first")])
+    run_line([*build, "--out", str(tmp_path / "fresh"), "--no-cache"])
+    assert same_tree(tmp_path / "first", tmp_path / "fresh")
+    assert "Win UK agencies" in (tmp_path / "first/index.html").read_text()
 
 
 def test_places_looked_up_on_two_cores_match_one(

@@ -6,7 +6,7 @@ libyaml spends most of its time building a node, with two marks, for every scala
 cuts every line into indentation, dash, key and rest with one regular expression over the whole
 text and builds the data directly. Check-ins are most of the lines of most files: a run of them
 in the shape ``okrs check-in`` writes is cut by one more expression over the whole run rather
-than line by line, when no marks are asked for.
+than line by line, unless the marks of keys are asked for.
 
 It reads a strict subset of YAML, and reads it exactly as :mod:`yamlsafe` does (the YAML 1.2
 core schema, dates kept as text). Anything outside that subset, whether unusual or wrong (tags,
@@ -130,7 +130,7 @@ def read(text: str, marks: Marks | None = None, keys: bool = True) -> dict[str, 
     ``marks``, when given, learns where each value starts, as libyaml's node for it would: by
     the ``id`` of each mapping, its keys' and values' (line, column), both 0-based (unless not
     ``keys``), and of each sequence, its items'. A mapping of a flow that holds sequences is
-    left out.
+    left out, and so, unless ``keys``, are the flow mappings of a run of check-ins read whole.
     """
     if _UNUSUAL.search(text):
         raise Declined("unusual character")
@@ -255,9 +255,9 @@ class _Reader:
         self.lines = [every[number] for number in self.numbers]
         self.count = len(self.lines)
         self.total = len(every)
-        # Runs of check-ins are read whole only when no marks are asked for; a run that is not
-        # all in the shape is read line by line, up to this line.
-        self.by_line = self.count if marks is not None else 0
+        # Runs of check-ins are read whole unless the marks of keys are asked for; a run that is
+        # not all in the shape is read line by line, up to this line.
+        self.by_line = self.count if self.mark_keys else 0
 
     def document(self) -> dict[str, Any]:
         if not self.count:
@@ -307,7 +307,10 @@ class _Reader:
         while True:
             _, dash, key, rest = lines[index]
             if index >= self.by_line and rest[:7] == "{date: " and not key:
-                index = self.check_ins(index, items)
+                after = self.check_ins(index, items)
+                if after == index:
+                    continue  # not all in the shape: read line by line
+                index = after
             else:
                 if self.marks is not None:
                     start = column + len(dash) if key else self.column_of(index, rest)
@@ -330,8 +333,9 @@ class _Reader:
 
     def check_ins(self, index: int, items: list[Any]) -> int:
         """The items of a run of check-in lines starting at content line ``index``, appended to
-        ``items``; the index of the line after the run. A run not all in :data:`_CHECK_IN`'s
-        shape is left to be read line by line: its first item is read so here."""
+        ``items``, with their places when marks are asked for; the index of the line after the
+        run. A run not all in :data:`_CHECK_IN`'s shape is left to be read line by line:
+        ``index`` then."""
         lines, count = self.lines, self.count
         indent, dash, _, _ = lines[index]
         end = index + 1
@@ -343,9 +347,11 @@ class _Reader:
         rows = _CHECK_IN.findall("\n".join([line[3] for line in lines[index:end]]))
         if len(rows) != end - index:
             self.by_line = end
-            item, after = self.value(index, len(indent), lines[index][3])
-            items.append(item)
-            return after
+            return index
+        if self.marks is not None:  # as line by line, but for the flow mappings' own marks
+            start = len(indent) + len(dash)
+            placed = [(number, start) for number in self.numbers[index:end]]
+            self.marks.setdefault(id(items), []).extend(placed)
         known, append = _known, items.append
         for day, value, confidence, note in rows:
             item = {"date": day}

@@ -33,23 +33,43 @@ ORDINARY = "abcxyz ABC019-_./" * 10 + SPECIAL
 
 def same_reading(text: str) -> bool:
     """True when the fast reader accepted ``text`` (and then read it as libyaml does, with
-    marks and without, since runs of check-ins are read whole only without, and placed every
-    key and value where libyaml's node tree does)."""
+    every mark, with the items' marks only and without marks, since runs of check-ins are read
+    whole unless keys are marked, and placed every key, value and item where libyaml's node
+    tree does)."""
     marks: plainyaml.Marks = {}
+    items: plainyaml.Marks = {}
     try:
         fast = plainyaml.read(text, marks)
     except plainyaml.Declined:
+        with pytest.raises(plainyaml.Declined):
+            plainyaml.read(text, {}, keys=False)
         with pytest.raises(plainyaml.Declined):
             plainyaml.read(text)
         return False
     full = yamlsafe.parse_with_libyaml(text)
     assert repr(fast) == repr(full), text
     assert repr(plainyaml.read(text)) == repr(full), text
+    by_items = plainyaml.read(text, items, keys=False)
+    assert repr(by_items) == repr(full), text
+    for marked, placed in _lists(fast, by_items):
+        if isinstance(marks.get(id(marked)), list):  # a block sequence's items
+            assert items.get(id(placed)) == marks[id(marked)], text
     tree = yamlsafe.compose(text)
     for where in _every_place(fast, ()):
         found = positions.by_marks(fast, marks, where)
         assert found in (None, positions.in_tree(tree, where)), (text, where)
     return True
+
+
+def _lists(first: object, second: object) -> Iterator[tuple[list[object], list[object]]]:
+    """The lists at the same places in two readings of one document."""
+    if isinstance(first, list) and isinstance(second, list):
+        yield first, second
+        for a, b in zip(first, second, strict=True):
+            yield from _lists(a, b)
+    elif isinstance(first, dict) and isinstance(second, dict):
+        for key in first:
+            yield from _lists(first[key], second[key])
 
 
 def _every_place(data: object, pointer: Pointer) -> Iterator[Where]:

@@ -35,8 +35,8 @@ _OBJECTIVE_KEYS = ("id", "status", "reason", "aligns_to")
 Skeletons = dict[str, tuple[str, Any]]  # path -> (digest, skeleton data)
 Parsed = dict[str, tuple[str, Any]]  # path -> (digest, the file's data)
 # Files' values packed together: their paths, their digests, and the marshal of the list of
-# their values (None where there is none), as a parse worker packs the files it parsed; the
-# cache keeps them as they came rather than packing them again.
+# their values (None where there is none), as the processes that parse the files pack them;
+# the cache keeps them as they came rather than packing them again.
 Chunk = tuple[list[str], list[str], bytes]
 
 

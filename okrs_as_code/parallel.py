@@ -100,7 +100,7 @@ def parse_many(
                     yield from theirs
             if packed is not None:  # packed while the worker still parses, rather than after
                 with contextlib.suppress(ValueError):  # data nested too deeply to marshal
-                    packed.append(_pack(sources, outlined=True))
+                    packed.append(pack(sources, outlined=True))
         while theirs := received():
             yield from theirs
         # Should the worker have failed, what it took and did not send is parsed here.
@@ -212,7 +212,7 @@ def _send(work: Callable[[], Any], sender: Connection) -> None:
 
 # Parsed files as the worker sends them: the marshal of the list of their data, and for each
 # whether it was text and its error's message, line and column.
-Packs = tuple[bytes, list[tuple[bool, tuple[str, int | None, int | None] | None]]]
+Sent = tuple[bytes, list[tuple[bool, tuple[str, int | None, int | None] | None]]]
 
 
 def _parse_packed(
@@ -222,13 +222,13 @@ def _parse_packed(
     # The text is decoded again from the bytes the parent holds: cheaper than sending it.
     metas = [(s.text is not None, _fields(s.error)) for s in sources]
     try:
-        packed = _pack(sources, outlined)
+        packed = pack(sources, outlined)
     except ValueError:  # data nested too deeply to marshal: the parent parses them again
         return marshal.dumps(None), None, None
     return packed.data, metas, packed.outlines if outlined else None
 
 
-def _pack(sources: list[SourceFile], outlined: bool) -> Packed:
+def pack(sources: list[SourceFile], outlined: bool) -> Packed:
     """The files' data packed, and their outlines when ``outlined``; ValueError for data
     nested too deeply to marshal."""
     data = marshal.dumps([s.data for s in sources])
@@ -245,8 +245,8 @@ def _fields(error: Finding | None) -> tuple[str, int | None, int | None] | None:
     return (error.message, error.line, error.column) if error is not None else None
 
 
-def _unpack(packs: Packs, items: list[tuple[str, bytes]]) -> list[SourceFile]:
-    packed, metas = packs
+def _unpack(sent: Sent, items: list[tuple[str, bytes]]) -> list[SourceFile]:
+    packed, metas = sent
     data = marshal.loads(packed)
     if data is None:
         return [parse_bytes(path, raw) for path, raw in items]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,7 +18,7 @@ from .graph import Graph, build_graph
 from .loader import SourceFile, parse_bytes
 from .model import CheckIn, Model, TeamFile
 from .nogc import without_gc
-from .parallel import Packed, beside, parse_many
+from .parallel import Packed, beside, pack, parse_many
 from .positions import PositionIndex
 from .repository import ORG_FILE
 from .rules import RULES, Context, Rule
@@ -117,10 +118,10 @@ def _load(
     packed: list[Packed] | None = None,
 ) -> Loaded:
     """Parse and assemble every file; a file in ``skeletons`` is assembled from its skeleton,
-    one in ``outlines`` from its outline, and one in ``parsed`` is not parsed again; the chunks
-    a worker parsed are added to ``packed`` (see :func:`parallel.parse_many`). What loading
-    builds lives for the rest of the run, so it is kept out of the collector's sight
-    afterwards too."""
+    one in ``outlines`` from its outline, and one in ``parsed`` is not parsed again; with
+    ``packed``, the files parsed on both cores are also packed into it for a cache (see
+    :func:`parallel.parse_many`). What loading builds lives for the rest of the run, so it is
+    kept out of the collector's sight afterwards too."""
     with without_gc(keep=True):
         return _load_all(snap, skeletons or {}, parsed or {}, outlines or {}, packed)
 
@@ -445,23 +446,15 @@ def load_whole(snap: Snapshot, cache: Cache | None) -> Loaded:
 
 def _store_parsed(snap: Snapshot, loaded: Loaded, cache: Cache, packed: list[Packed]) -> None:
     """Each file's data and outline, for later runs: the chunks packed as they were parsed,
-    and the other files (read from the cache, or parsed in this process alone) packed here."""
-    # Imported here: its expressions take 10 ms to compile, which every validation would pay.
-    from .versions import without_check_ins
-
-    digests = {raw.path: raw.digest for raw in snap.team_files}
-    data = [(c.paths, [digests[p] for p in c.paths], c.data) for c in packed]
-    outlines = [(c.paths, [digests[p] for p in c.paths], c.outlines) for c in packed]
+    and the other files (read from the cache, or parsed by this process alone) packed here."""
     done = {path for c in packed for path in c.paths}
     rest = [s for s in loaded.sources[1:] if s.ok and s.path not in done]
-    for chunks, values in (
-        (data, [(s.path, digests[s.path], s.data) for s in rest]),
-        (outlines, [(s.path, digests[s.path], without_check_ins(s.data)) for s in rest]),
-    ):
-        if values and (packed_here := chunk(values)) is not None:
-            chunks.append(packed_here)
-    cache.store_parsed(data)
-    cache.store_outlines(outlines)
+    if rest:
+        with contextlib.suppress(ValueError):  # data nested too deeply to marshal: not kept
+            packed = [*packed, pack(rest, outlined=True)]
+    digests = {raw.path: raw.digest for raw in snap.team_files}
+    cache.store_parsed([(c.paths, [digests[p] for p in c.paths], c.data) for c in packed])
+    cache.store_outlines([(c.paths, [digests[p] for p in c.paths], c.outlines) for c in packed])
 
 
 def load_outline(snap: Snapshot, cache: Cache) -> Loaded | None:

@@ -67,9 +67,9 @@ def test_two_processes_match_one(
     unpacked: list[int] = []
     real = parallel._unpack
 
-    def unpack(packs: parallel.Packs, items: list[parallel.Item]) -> list[parallel.SourceFile]:
+    def unpack(sent: parallel.Sent, items: list[parallel.Item]) -> list[parallel.SourceFile]:
         unpacked.append(len(items))
-        return real(packs, items)
+        return real(sent, items)
 
     monkeypatch.setattr(parallel, "_unpack", unpack)
     assert _report(run_line, mixed) == expected

@@ -123,7 +123,6 @@ def markdown(text: str | None) -> Markdown:
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a site shows the same few values (0.77, 100) often
-@functools.lru_cache(maxsize=1 << 16)  # check-ins' values and confidences repeat
 def number(value: float | None) -> str:
     """A value as written in YAML: 3420, 4.69, 99.95 (never 3.42e+03); a dash when absent."""
     if value is None:

@@ -100,7 +100,7 @@ def parse_many(
                     yield from theirs
             if packed is not None:  # packed while the worker still parses, rather than after
                 with contextlib.suppress(ValueError):  # data nested too deeply to marshal
-                    packed.append(pack(sources, outlined=True))
+                    packed.append(pack(sources))
         while theirs := received():
             yield from theirs
         # Should the worker have failed, what it took and did not send is parsed here.
@@ -222,21 +222,21 @@ def _parse_packed(
     # The text is decoded again from the bytes the parent holds: cheaper than sending it.
     metas = [(s.text is not None, _fields(s.error)) for s in sources]
     try:
-        packed = pack(sources, outlined)
+        if outlined:
+            packed = pack(sources)
+            return packed.data, metas, packed.outlines
+        return marshal.dumps([s.data for s in sources]), metas, None
     except ValueError:  # data nested too deeply to marshal: the parent parses them again
         return marshal.dumps(None), None, None
-    return packed.data, metas, packed.outlines if outlined else None
 
 
-def pack(sources: list[SourceFile], outlined: bool) -> Packed:
-    """The files' data packed, and their outlines when ``outlined``; ValueError for data
-    nested too deeply to marshal."""
-    data = marshal.dumps([s.data for s in sources])
-    if not outlined:
-        return Packed([s.path for s in sources], data, b"")
+def pack(sources: list[SourceFile]) -> Packed:
+    """The files' data and outlines packed for a cache; ValueError for data nested too deeply
+    to marshal."""
     # Imported here: its expressions take 10 ms to compile, which only a cache's filling pays.
     from .versions import without_check_ins
 
+    data = marshal.dumps([s.data for s in sources])
     outlines = [without_check_ins(s.data) if s.ok else None for s in sources]
     return Packed([s.path for s in sources], data, marshal.dumps(outlines))
 

@@ -352,15 +352,13 @@ class _Reader:
             start = len(indent) + len(dash)
             placed = [(number, start) for number in self.numbers[index:end]]
             self.marks.setdefault(id(items), []).extend(placed)
-        known, append = _known, items.append
+        append = items.append
         for day, value, confidence, note in rows:
             item = {"date": day}
             if value:
-                item["value"] = known[value] if value in known else _plain(value)
+                item["value"] = _plain(value)
             if confidence:
-                item["confidence"] = (
-                    known[confidence] if confidence in known else _plain(confidence)
-                )
+                item["confidence"] = _plain(confidence)
             if note:
                 item["note"] = _double(note[1:-1])
             append(item)

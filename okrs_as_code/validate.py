@@ -451,7 +451,7 @@ def _store_parsed(snap: Snapshot, loaded: Loaded, cache: Cache, packed: list[Pac
     rest = [s for s in loaded.sources[1:] if s.ok and s.path not in done]
     if rest:
         with contextlib.suppress(ValueError):  # data nested too deeply to marshal: not kept
-            packed = [*packed, pack(rest, outlined=True)]
+            packed = [*packed, pack(rest)]
     digests = {raw.path: raw.digest for raw in snap.team_files}
     cache.store_parsed([(c.paths, [digests[p] for p in c.paths], c.data) for c in packed])
     cache.store_outlines([(c.paths, [digests[p] for p in c.paths], c.outlines) for c in packed])

@@ -3,13 +3,15 @@ read whole, all its data.
 
 The history rules compare objectives and key results without their check-ins, and most commits
 of a repository only add check-ins. A version that is the version before it with lines added,
-each a one-line flow mapping right after a check-in written the same way (the same indentation
-and dash), commits to exactly what that version did: it is not parsed in full. Its new lines
-alone are checked (against a strict pattern, or else by the parser, together), which proves
-they read as check-ins and that the version parses as its predecessor did. Read whole (the
-site shows every check-in's commit), such a version is the one before with its new lines
-parsed and added to the ends of their lists, sharing everything else with it; one that adds a
-check-in anywhere else is parsed in full. Every other version is parsed in full (by the
+each a one-line flow mapping after the last check-in line of a list, written as that line is
+(the same indentation and dash), commits to exactly what that version did: it is not parsed in
+full. The two texts are compared a part at a time, in C (the parts of the version before, cut
+after the last check-in line of each list), rather than line by line. The new lines alone are
+checked (against a strict pattern, or else by the parser, together), which proves they read as
+check-ins and that the version parses as its predecessor did. Read whole (the site shows every
+check-in's commit), such a version is the one before with its new lines parsed and added to
+the ends of their lists, sharing everything else with it. One that adds a check-in anywhere
+else is parsed in full. Every other version is parsed in full (by the
 one-pass reader of the common shape where it can, which says where each check-in line is, else
 by libyaml's node tree). A version is named by its blob hash, which is its content's hash, so
 what is learned of it can be kept and never goes stale.
@@ -19,13 +21,11 @@ from __future__ import annotations
 
 import functools
 import marshal
-import operator
 import os
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress, count, islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,8 +40,7 @@ from .tracker import SILENT, Tracker
 
 class Slot(NamedTuple):
     """A line holding one check-in, written as a one-line flow mapping: the text before its
-    "{", and which item of which key result's list it is (kept exact only when versions are
-    read whole, which needs it and adds check-ins only at the ends of lists)."""
+    "{", and which item of which key result's list it is."""
 
     dash: str
     objective: int
@@ -49,8 +48,13 @@ class Slot(NamedTuple):
     item: int
 
 
-# By line, its Slot or None; empty when the file has no such line.
+# By line, its Slot or None.
 Slots = list[Slot | None]
+# Where check-ins can be added: for each run of check-in lines of one list, the offset in the
+# text just after its last line, and that line's Slot as (its dash with the "{" after it,
+# objective, key result, item); ascending.
+End = tuple[int, str, int, int, int]
+Ends = list[End]
 
 # Characters that could give a line an anchor, an alias or a tag, whose meaning reaches beyond
 # the line; a line holding one is never taken on trust.
@@ -76,12 +80,12 @@ _USUAL_CHECK_INS = re.compile(
 @dataclass
 class Version:
     """One version of a file: what it commits to, or all its data when read whole (None: it
-    cannot be read), and, for telling whether the next version only adds check-ins, its lines
-    and where its check-ins are."""
+    cannot be read), and, for telling whether the next version only adds check-ins, its text
+    and where check-ins can be added to it (none: the next version is parsed in full)."""
 
     data: Any
-    lines: list[str] = field(default_factory=list)
-    slots: Slots = field(default_factory=list)
+    text: str = ""
+    ends: Ends = field(default_factory=list)
 
 
 Wanted = list[tuple[str, str | None]]  # (path, blob; None: the commit deleted the file)
@@ -168,7 +172,7 @@ def _learn(
 def read(path: str, raw: bytes, before: Version | None, whole: bool = False) -> Version:
     """The version of ``path`` holding ``raw``; ``before`` is the file's previous version read
     the same way (``whole`` or not)."""
-    if before is not None and before.slots:
+    if before is not None and before.ends:
         derived = _derived(raw, before, whole)
         if derived is not None:
             return derived
@@ -183,7 +187,7 @@ def read(path: str, raw: bytes, before: Version | None, whole: bool = False) -> 
     if "*" in text or _breaks(text):
         return Version(data)  # aliases are bounded by expanded size; odd breaks shift lines
     lines = text.split("\n")
-    return Version(data, lines, _slots(tree, lines))
+    return Version(data, text, _ends(lines, _slots(tree, lines)))
 
 
 def _read_plain(raw: bytes, whole: bool) -> Version | None:
@@ -209,7 +213,23 @@ def _read_plain(raw: bytes, whole: bool) -> Version | None:
             # A flow mapping, which this reader reads on one line only.
             if isinstance(item, dict) and lines[line][column] == "{" and _DASH.fullmatch(dash):
                 slots[line] = Slot(dash, i, j, k)
-    return Version(kept, lines, slots if any(slots) else [])
+    return Version(kept, text, _ends(lines, slots))
+
+
+def _ends(lines: list[str], slots: Slots) -> Ends:
+    """The places after the last line of each run of check-in lines of one list, from each
+    line's Slot (the last line of the text, with no line break after it, is never one)."""
+    ends: Ends = []
+    offset = 0
+    for number, line in enumerate(lines[:-1]):
+        offset += len(line) + 1
+        slot = slots[number]
+        if slot is None:
+            continue
+        following = slots[number + 1]
+        if following is None or following[1:3] != slot[1:3]:
+            ends.append((offset, slot.dash + "{", slot.objective, slot.key_result, slot.item))
+    return ends
 
 
 def _check_in_lists(data: Any) -> Iterator[tuple[tuple[int, int], list[Any]]]:
@@ -247,44 +267,45 @@ def without_check_ins(data: Any) -> Any:
 
 
 def _derived(raw: bytes, before: Version, whole: bool) -> Version | None:
-    """The version as ``before`` with check-ins added, or None when it is anything else (or,
-    ``whole``, when a check-in is added anywhere but at the end of its list)."""
+    """The version as ``before`` with check-ins added after the last check-in of their lists,
+    or None when it is anything else (or, ``whole``, when a list's last check-in line is not
+    its last item)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    if _breaks(text):
+    old = before.text
+    if len(text) <= len(old) or _breaks(text):
         return None
-    lines = text.split("\n")
-    old, old_slots = before.lines, before.slots
-    if len(lines) <= len(old):
-        return None
-    slots: Slots = []
     added: list[str] = []
     places: list[Slot] = []  # the added lines'
-    at = was = 0  # the next line of this version and of the one before
-    while True:
-        same = _same(lines, at, old, was)
-        slots += old_slots[was : was + same]
-        at, was = at + same, was + same
-        if at == len(lines):
-            break
-        # Not the next line of the version before: a check-in after a check-in, or no match.
-        line, slot = lines[at], slots[-1] if slots else None
-        if slot is None or not line.startswith(slot.dash + "{"):
+    ends: Ends = []
+    at = was = 0  # the next character of this version and of the one before
+    # This version must be the one before cut at its ends, with lines added at some of them:
+    # each part of the one before is compared whole, in C, rather than line by line.
+    for end, start, objective, key_result, item in before.ends:
+        if not text.startswith(old[was:end], at):
             return None
-        added.append("- " + line[len(slot.dash) :])
-        # The item index is kept only where it is used: reading whole.
-        place = Slot(slot.dash, slot.objective, slot.key_result, slot.item + 1) if whole else slot
-        slots.append(place)
-        places.append(place)
-        at += 1
-    if was < len(old) or _FAR_REACHING.search("".join(added)):
+        at += end - was
+        was = end
+        while text.startswith(start, at):
+            stop = text.find("\n", at) + 1
+            if not stop:
+                return None
+            added.append("- " + text[at + len(start) - 1 : stop - 1])
+            item += 1
+            if whole:
+                places.append(Slot(start[:-1], objective, key_result, item))
+            at = stop
+        ends.append((at, start, objective, key_result, item))
+    if len(text) - at != len(old) - was or not text.startswith(old[was:], at):
+        return None
+    if not added or _FAR_REACHING.search("".join(added)):
         return None
     if not whole:
-        return Version(before.data, lines, slots) if _one_line_mappings(added) else None
+        return Version(before.data, text, ends) if _one_line_mappings(added) else None
     data = _appended(before.data, places, _read_added(added))
-    return Version(data, lines, slots) if data is not None else None
+    return Version(data, text, ends) if data is not None else None
 
 
 def _read_added(lines: list[str]) -> list[Any] | None:
@@ -318,14 +339,6 @@ def _appended(data: Any, places: list[Slot], items: list[Any] | None) -> Any:
             return None  # inserted between check-ins: the file is parsed in full
         changed[key].append(item)
     return {**data, "objectives": objectives}
-
-
-def _same(lines: list[str], at: int, old: list[str], was: int) -> int:
-    """How many lines from ``lines[at]`` on are those from ``old[was]`` on, compared in C: a
-    version is mostly the lines of the one before."""
-    most = min(len(lines) - at, len(old) - was)
-    differ = map(operator.ne, islice(lines, at, at + most), islice(old, was, was + most))
-    return next(compress(count(), differ), most)
 
 
 def _breaks(text: str) -> bool:

@@ -95,7 +95,7 @@ def test_other_line_breaks_are_parsed_in_full() -> None:
     added = "          - {date: 2026-11-25, value: 1}\r\n"
     after = _after(SIGNUPS.replace("\n", "\r\n"), added, text)
     version, first = _derived(text, after)
-    assert version.data == _parsed(after) and not first.slots
+    assert version.data == _parsed(after) and not first.ends
 
 
 def test_an_unreadable_version_commits_to_nothing() -> None:
@@ -175,3 +175,41 @@ def test_a_first_version_reads_whole_the_same_by_either_reader(
     monkeypatch.setattr(versions, "_read_plain", lambda raw, whole: None)
     assert fast == versions.read(PATH, text.encode("utf-8"), None, whole=True)
     assert fast.data == _data(text)
+
+
+def test_versions_that_each_add_check_ins_are_known_from_the_one_before() -> None:
+    """Week after week, each version is the one before with a check-in added to each of two
+    lists: it is known from it, whole or not, and its data is the file's."""
+    texts, lasts = [PRODUCT], [SIGNUPS, INTEGRATIONS]
+    for week, day in enumerate(("2026-11-25", "2026-12-02", "2026-12-09"), start=1):
+        text, added = texts[-1], [f"value: {week}00", f"value: 0.{week}"]
+        for number, value in enumerate(added):
+            line = f"          - {{date: {day}, {value}}}\n"
+            text, lasts[number] = _after(lasts[number], line, text), line
+        texts.append(text)
+    for whole in (False, True):
+        version = versions.read(PATH, texts[0].encode("utf-8"), None, whole=whole)
+        for text in texts[1:]:
+            before, version = version, versions.read(PATH, text.encode("utf-8"), version, whole)
+            assert version.data == (_data(text) if whole else _parsed(text))
+            assert version.ends and (whole or version.data is before.data)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("value: 200}", "value: 201}"),  # the list's last check-in, before the one added
+        ("- id: signups", "- id: sign-ups"),  # a line above
+        ("- {date: 2026-11-18, value: 0.5}", "- {date: 2026-11-19, value: 0.5}"),  # below
+    ],
+)
+def test_a_version_that_adds_check_ins_and_changes_a_line_is_read_in_full(
+    edit: tuple[str, str],
+) -> None:
+    after = _after(SIGNUPS, "          - {date: 2026-11-25, value: 230}\n").replace(*edit, 1)
+    assert after.count(edit[1]) == 1
+    for whole in (False, True):
+        first = versions.read(PATH, PRODUCT.encode("utf-8"), None, whole=whole)
+        version = versions.read(PATH, after.encode("utf-8"), first, whole=whole)
+        assert version.data == (_data(after) if whole else _parsed(after))
+        assert whole or version.data is not first.data  # a new reading, not the one before's

@@ -30,9 +30,11 @@ def team_file_paths(root: Path) -> list[str]:
     found = []
     for folder, dirs, files in os.walk(root / OKRS_DIR):
         dirs.sort()
+        # Made relative once a folder, not once a file: a large folder holds thousands.
+        inside = Path(folder).relative_to(root).as_posix()
         for name in [*files, *dirs]:
             if name.endswith(_SUFFIXES):
-                relative = Path(folder, name).relative_to(root).as_posix()
+                relative = f"{inside}/{name}"
                 if relative != ORG_FILE:
                     found.append(relative)
     return sorted(found)

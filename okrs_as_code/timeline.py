@@ -90,8 +90,6 @@ def read(
     ``paths`` limits it to the commits that changed those files; ``tracker`` hears how far
     the reading of file versions has got.
     """
-    from .history import replay  # history imports validate, which imports this lazily
-
     try:
         gitutil.prefix(root)
     except OkrsError:
@@ -100,6 +98,10 @@ def read(
         return "a shallow clone (fetch the full history: git fetch --unshallow)"
     if rev == "HEAD" and not gitutil.has_commits(root):
         return Timeline()
+    # Imported here: history imports validate, which imports this lazily, and a run with no
+    # history to read need not pay for importing its readers.
+    from .history import replay
+
     with without_gc():
         steps = replay(root, cache, rev, check_ins, paths, tracker)
     return Timeline(steps)

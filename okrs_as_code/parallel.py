@@ -59,7 +59,7 @@ def parse_many(
     it, and added to ``packed``: filling a cache then takes no time once the parsing is done.
     """
     total = sum(len(raw) for _, raw in items)
-    if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2 or _in_worker():
+    if total < PARALLEL_FROM_BYTES or (os.cpu_count() or 1) < 2 or in_worker():
         yield from ((i, parse_bytes(path, raw)) for i, (path, raw) in enumerate(items))
         return
     chunks = _chunks(items)
@@ -111,7 +111,7 @@ def parse_many(
         worker.join()
 
 
-def _in_worker() -> bool:
+def in_worker() -> bool:
     """Whether this process is a worker of this module's (the rules beside the site's
     statuses, say). It does its work itself: multiprocessing lets no worker start another,
     and the failure would have the parent do the whole of the worker's work again."""
@@ -169,7 +169,7 @@ def beside(work: Callable[[], T], worth_it: bool = True) -> Iterator[Callable[[]
     simply done first. Should the process fail, the work is done again here, so that its
     error is raised as usual.
     """
-    if not worth_it or (os.cpu_count() or 1) < 2 or sys.platform != "linux" or _in_worker():
+    if not worth_it or (os.cpu_count() or 1) < 2 or sys.platform != "linux" or in_worker():
         value = work()
         yield lambda: value
         return

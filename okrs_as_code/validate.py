@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import assemble, schema, snapshot
+from . import assemble, halves, schema, snapshot
 from .cache import Cache, Parsed, Skeletons, chunk, skeleton
 from .diagnostics import Diagnostic, Finding, Severity, Where
 from .errors import OkrsError
@@ -312,15 +312,29 @@ def _run(
     tracker: Tracker,
     keep: list[object] | None = None,
 ) -> Outcome:
-    loaded = load_focused(snap, wanted, cache)
-    if keep is not None:
-        keep.append(loaded)
-    # A run on some files (pre-commit) reads only those files' history: objectives are judged
-    # by the commits that changed their own file; a full run also follows moves between files.
-    paths = sorted(wanted) if wanted is not None else None
-    history = history_for(loaded, cache, paths=paths, tracker=tracker)
-    if keep is not None:
-        keep.append(history)
+    kept = keep if keep is not None else []
+    if wanted is None and halves.worth_it(snap):
+        # The history is read first, for both processes to inherit.
+        history = _history(snap.root, snap.org_source, cache, "HEAD", None, tracker)
+        kept.append(history)
+        checked = halves.check(snap, as_of, history)
+        if checked is not None:
+            result, loaded, known = checked
+            kept.append(loaded)
+            if cache is not None:
+                shapes = {raw.path: (raw.digest, known[raw.path][1]) for raw in snap.team_files}
+                cache.store_skeletons(shapes)
+            return result
+        loaded = load_focused(snap, wanted, cache)
+    else:
+        loaded = load_focused(snap, wanted, cache)
+        # A run on some files (pre-commit) reads only those files' history: objectives are
+        # judged by the commits that changed their own file; a full run also follows moves
+        # between files.
+        paths = sorted(wanted) if wanted is not None else None
+        history = history_for(loaded, cache, paths=paths, tracker=tracker)
+        kept.append(history)
+    kept.append(loaded)
     return outcome(loaded, as_of, wanted, len(snap.files), history)
 
 
@@ -509,11 +523,22 @@ def history_for(
 ) -> Timeline | str | None:
     """The timeline up to ``rev`` when a history rule is enabled (or why there is none), else
     None: other runs pay nothing for git."""
-    if not _history_wanted(_severities(loaded.sources[0])):
+    return _history(loaded.root, loaded.sources[0], cache, rev, paths, tracker)
+
+
+def _history(
+    root: Path,
+    org_source: SourceFile,
+    cache: Cache | None,
+    rev: str,
+    paths: list[str] | None,
+    tracker: Tracker,
+) -> Timeline | str | None:
+    if not _history_wanted(_severities(org_source)):
         return None
     from .timeline import read
 
-    return read(loaded.root, cache, rev, check_ins=False, paths=paths, tracker=tracker)
+    return read(root, cache, rev, check_ins=False, paths=paths, tracker=tracker)
 
 
 def history_notice(severities: dict[str, Severity], reason: str) -> str:

@@ -169,6 +169,12 @@ Reuse = dict[tuple[Any, ...], Any]
 Later = Callable[[int, int], list[CheckIn]]
 
 
+def owner(data: Any) -> tuple[str, str]:
+    """The period and team that key every objective of a team file's data ("" for none)."""
+    data = _dict(data)
+    return period_id_text(data.get("period")) or "", _str(data.get("team")) or ""
+
+
 def team_file(
     source: SourceFile, reuse: Reuse | None = None, later: Later | None = None
 ) -> TeamFile:

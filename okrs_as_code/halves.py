@@ -159,6 +159,11 @@ def _outcome(
     history: Timeline | str | None,
     files: int,
 ) -> Outcome:
+    from .timeline import Timeline
     from .validate import outcome
 
+    if isinstance(history, Timeline):
+        # This half's objectives are judged against their own versions alone.
+        mine = [file for file in loaded.model.files if file.path in reported]
+        history = history.of_owners(frozenset((f.period or "", f.team or "") for f in mine))
     return outcome(loaded, as_of, reported, files, history)

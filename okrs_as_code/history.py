@@ -72,11 +72,19 @@ def replay(
 @dataclass(frozen=True)
 class Steps:
     """Each commit of ``listed`` with the objectives of the files it ``touched``, assembled
-    from the ``contents`` of their versions (by blob) as the replay reaches them."""
+    from the ``contents`` of their versions (by blob) as the replay reaches them; with
+    ``owners``, only the objectives of those (period, team) pairs (see :meth:`of_owners`)."""
 
     listed: list[gitutil.Commit]
     touched: list[list[str]]
     contents: dict[str, Any]
+    owners: frozenset[tuple[str, str]] | None = None
+
+    def of_owners(self, owners: frozenset[tuple[str, str]]) -> Steps:
+        """The steps with only the objectives of these (period, team) pairs. Every objective
+        of a file version has its file's pair, so their versions are exactly as before, and
+        the versions of files of other pairs need not be assembled."""
+        return replace(self, owners=owners)
 
     def __len__(self) -> int:
         return len(self.listed)
@@ -95,7 +103,8 @@ class Steps:
                     continue
                 key = (path, id(data))  # versions that commit to the same share their data
                 if key not in assembled:
-                    assembled[key] = _objectives(path, data, reuse)
+                    wanted = self.owners is None or assemble.owner(data) in self.owners
+                    assembled[key] = _objectives(path, data, reuse) if wanted else {}
                 by_file[path] = assembled[key]
             new = [o for p in paths_touched for o in by_file.get(p, {}).values()]
             before, after = objectives_by_key(old), objectives_by_key(new)

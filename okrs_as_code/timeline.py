@@ -59,6 +59,13 @@ class Timeline:
             self._steps = None
         return self._versions
 
+    def of_owners(self, owners: frozenset[tuple[str, str]]) -> Timeline:
+        """The timeline of the objectives of these (period, team) pairs alone, made sooner
+        (a process checking some files needs the versions of their objectives alone)."""
+        if self._steps is None:
+            return self
+        return Timeline(self._steps.of_owners(owners))
+
     @property
     def to_make(self) -> int:
         """How many commits' versions are still to be made."""

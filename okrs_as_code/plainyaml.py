@@ -24,6 +24,11 @@ import math
 import re
 from typing import Any, NamedTuple
 
+try:  # the same reader in C, built with the toolkit where a C compiler was found
+    from . import _plainc
+except ImportError:  # pragma: no cover (the Python reader reads alone)
+    _plainc = None  # type: ignore[assignment]
+
 __all__ = ["Declined", "read"]
 
 
@@ -132,6 +137,10 @@ def read(text: str, marks: Marks | None = None, keys: bool = True) -> dict[str, 
     ``keys``), and of each sequence, its items'. A mapping of a flow that holds sequences is
     left out, and so, unless ``keys``, are the flow mappings of a run of check-ins read whole.
     """
+    if marks is None and _plainc is not None:
+        data = _plainc.read(text, _known)
+        if data is not None:  # else declined: the Python reader says why, or reads it
+            return data
     if _UNUSUAL.search(text):
         raise Declined("unusual character")
     return _Reader(text, marks, keys).document()

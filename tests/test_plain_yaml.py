@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate
-from okrs_as_code import plainyaml, positions, yamlsafe
+from okrs_as_code import _plainc, plainyaml, positions, yamlsafe
 from okrs_as_code.diagnostics import Pointer, Where
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +35,8 @@ def same_reading(text: str) -> bool:
     """True when the fast reader accepted ``text`` (and then read it as libyaml does, with
     every mark, with the items' marks only and without marks, since runs of check-ins are read
     whole unless keys are marked, and placed every key, value and item where libyaml's node
-    tree does)."""
+    tree does). The reader in C accepts and declines the same documents, and reads them as
+    libyaml does too."""
     marks: plainyaml.Marks = {}
     items: plainyaml.Marks = {}
     try:
@@ -45,9 +46,11 @@ def same_reading(text: str) -> bool:
             plainyaml.read(text, {}, keys=False)
         with pytest.raises(plainyaml.Declined):
             plainyaml.read(text)
+        assert _plainc.read(text, {}) is None, text
         return False
     full = yamlsafe.parse_with_libyaml(text)
     assert repr(fast) == repr(full), text
+    assert repr(_plainc.read(text, {})) == repr(full), text
     assert repr(plainyaml.read(text)) == repr(full), text
     by_items = plainyaml.read(text, items, keys=False)
     assert repr(by_items) == repr(full), text
@@ -91,6 +94,13 @@ def _every_place(data: object, pointer: Pointer) -> Iterator[Where]:
 def _repository_yaml() -> list[Path]:
     folders = [REPO / "okrs", REPO / "tests", REPO / "okrs_as_code" / "starter"]
     return sorted(p for folder in folders for p in folder.rglob("*.y*ml") if p.is_file())
+
+
+def test_the_reader_in_c_is_built() -> None:
+    """The toolkit's build compiles it wherever a C compiler is found (see hatch_build.py),
+    and the test environment has one: without it, the tests below would hold nothing to the
+    Python reader's and libyaml's reading."""
+    assert plainyaml._plainc is _plainc
 
 
 def test_every_yaml_file_of_the_repository_reads_the_same() -> None:

@@ -35,6 +35,7 @@ typedef struct {
     const char **starts; /* where each line of the text starts */
     Py_ssize_t total;
     PyObject *known;
+    PyObject *places; /* by the id of each block sequence, its items' places; or NULL */
     int declined;
     int depth;
 } Reader;
@@ -798,14 +799,43 @@ failed:
     return NULL;
 }
 
+/* Where an item of a block sequence starts, as (line, column), both 0-based: at its key, or at
+ * the rest of its line. Indentation and dashes are ASCII, so bytes count as characters. */
+static int place_item(Reader *r, PyObject *places, const Line *line, int column) {
+    if (places == NULL)
+        return 0;
+    long start = line->key != NULL ? column + line->dash : (long)(line->rest - r->starts[line->number]);
+    PyObject *place = Py_BuildValue("(nl)", line->number, start);
+    if (place == NULL)
+        return -1;
+    int failed = PyList_Append(places, place);
+    Py_DECREF(place);
+    return failed;
+}
+
 static PyObject *sequence(Reader *r, Py_ssize_t *index, int column) {
     if (++r->depth > MAX_DEPTH)
         return decline(r);
     PyObject *items = PyList_New(0);
     if (items == NULL)
         return NULL;
+    PyObject *places = NULL;
+    if (r->places != NULL) {
+        PyObject *id = PyLong_FromVoidPtr(items);
+        places = PyList_New(0);
+        if (id == NULL || places == NULL || PyDict_SetItem(r->places, id, places) < 0) {
+            Py_XDECREF(id);
+            Py_XDECREF(places);
+            Py_DECREF(items);
+            return NULL;
+        }
+        Py_DECREF(id);
+        Py_DECREF(places); /* the dictionary holds it */
+    }
     for (;;) {
         const Line *line = &r->lines[*index];
+        if (place_item(r, places, line, column) < 0)
+            goto failed;
         PyObject *item;
         if (line->key != NULL) {
             item = mapping(r, index, column + line->dash);
@@ -850,10 +880,12 @@ static PyObject *document(Reader *r) {
 
 static PyObject *read_text(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "read(text: str, known: dict)");
+    if (nargs < 2 || nargs > 3 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1]) ||
+        (nargs == 3 && args[2] != Py_None && !PyDict_Check(args[2]))) {
+        PyErr_SetString(PyExc_TypeError, "read(text: str, known: dict, places: dict | None)");
         return NULL;
     }
+    PyObject *places = nargs == 3 && args[2] != Py_None ? args[2] : NULL;
     Py_ssize_t size;
     const char *text = PyUnicode_AsUTF8AndSize(args[0], &size);
     if (text == NULL) { /* lone surrogates */
@@ -866,7 +898,7 @@ static PyObject *read_text(PyObject *self, PyObject *const *args, Py_ssize_t nar
     Py_ssize_t total = 1;
     for (const char *p = text; (p = memchr(p, '\n', stop - p)) != NULL; p++)
         total++;
-    Reader r = {text, stop, NULL, 0, NULL, total, args[1], 0, 0};
+    Reader r = {text, stop, NULL, 0, NULL, total, args[1], places, 0, 0};
     r.starts = PyMem_Malloc(total * sizeof *r.starts);
     r.lines = PyMem_Malloc(total * sizeof *r.lines);
     PyObject *data = NULL;
@@ -900,7 +932,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"read", (PyCFunction)(void (*)(void))read_text, METH_FASTCALL,
-     "read(text, known): the data of a document in the common shape, or None (declined)."},
+     "read(text, known, places=None): the data of a document in the common shape, or None "
+     "(declined); places, when given, learns where each block sequence's items start."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -133,13 +133,16 @@ def read(text: str, marks: Marks | None = None, keys: bool = True) -> dict[str, 
     """The data of a document whose root is a block mapping, or :class:`Declined`.
 
     ``marks``, when given, learns where each value starts, as libyaml's node for it would: by
-    the ``id`` of each mapping, its keys' and values' (line, column), both 0-based (unless not
-    ``keys``), and of each sequence, its items'. A mapping of a flow that holds sequences is
-    left out, and so, unless ``keys``, are the flow mappings of a run of check-ins read whole.
+    the ``id`` of each mapping, its keys' and values' (line, column), both 0-based, and of each
+    sequence, its items'. A mapping of a flow that holds sequences is left out. Unless
+    ``keys``, only the items of block sequences are placed.
     """
-    if marks is None and _plainc is not None:
-        data = _plainc.read(text, _known)
+    if _plainc is not None and (marks is None or not keys):
+        placed: Marks | None = {} if marks is not None else None
+        data = _plainc.read(text, _known, placed)
         if data is not None:  # else declined: the Python reader says why, or reads it
+            if marks is not None and placed:
+                marks.update(placed)
             return data
     if _UNUSUAL.search(text):
         raise Declined("unusual character")

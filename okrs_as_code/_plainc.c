@@ -36,9 +36,46 @@ typedef struct {
     Py_ssize_t total;
     PyObject *known;
     PyObject *places; /* by the id of each block sequence, its items' places; or NULL */
+    int ascii;        /* whether the whole text is ASCII */
     int declined;
     int depth;
 } Reader;
+
+/* Short texts seen before (keys, dates, numbers, words), by their bytes, with their values:
+ * most of a file's keys and plain scalars repeat, and looking them up by their bytes spares
+ * making a string first. A slot taken by another text is overwritten. */
+#define SHORT 31
+typedef struct {
+    char text[SHORT];
+    unsigned char size;
+    PyObject *value;
+} Seen;
+
+static Seen seen_keys[512];
+static Seen seen_plain[8192];
+
+/* The slot of a text in a table of 2**n slots, with its value (a new reference) in *value
+ * when it was seen before; NULL for a text too long to keep. */
+static Seen *seen(Seen *table, size_t slots, const char *p, Py_ssize_t size, PyObject **value) {
+    *value = NULL;
+    if (size > SHORT)
+        return NULL;
+    uint32_t hash = 2166136261u;
+    for (Py_ssize_t i = 0; i < size; i++)
+        hash = (hash ^ (unsigned char)p[i]) * 16777619u;
+    Seen *slot = &table[hash & (slots - 1)];
+    if (slot->value != NULL && slot->size == size && memcmp(slot->text, p, size) == 0)
+        *value = Py_NewRef(slot->value);
+    return slot;
+}
+
+#define SEEN(table, p, size, value) seen(table, sizeof table / sizeof *table, p, size, value)
+
+static void remember(Seen *slot, const char *p, Py_ssize_t size, PyObject *value) {
+    Py_XSETREF(slot->value, Py_NewRef(value));
+    memcpy(slot->text, p, size);
+    slot->size = (unsigned char)size;
+}
 
 static PyObject *decline(Reader *r) {
     r->declined = 1;
@@ -57,7 +94,8 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* _UNUSUAL: C0 and C1 controls but '\n', other line breaks, byte-order marks and
  * non-characters. The text is valid UTF-8. */
-static int unusual(const unsigned char *p, const unsigned char *stop) {
+static int unusual(const unsigned char *p, const unsigned char *stop, int *ascii) {
+    *ascii = 1;
     while (p < stop) {
         unsigned char c = *p;
         if (c < 0x80) {
@@ -66,6 +104,7 @@ static int unusual(const unsigned char *p, const unsigned char *stop) {
             p++;
             continue;
         }
+        *ascii = 0;
         Py_UCS4 code;
         int size;
         if (c < 0xe0) {
@@ -137,7 +176,16 @@ static void cut_line(const char *p, const char *end, Line *line) {
     line->end = end;
 }
 
-static PyObject *text_of(const char *p, Py_ssize_t size) { return PyUnicode_DecodeUTF8(p, size, NULL); }
+static PyObject *utf8_text(const char *p, Py_ssize_t size) { return PyUnicode_DecodeUTF8(p, size, NULL); }
+
+static PyObject *text_in(const Reader *r, const char *p, Py_ssize_t size) {
+    if (!r->ascii)
+        return utf8_text(p, size);
+    PyObject *text = PyUnicode_New(size, 127);
+    if (text != NULL)
+        memcpy(PyUnicode_DATA(text), p, size);
+    return text;
+}
 
 static int same(const char *p, Py_ssize_t size, const char *word) {
     return (Py_ssize_t)strlen(word) == size && memcmp(p, word, size) == 0;
@@ -267,16 +315,22 @@ static PyObject *resolve(Reader *r, const char *p, Py_ssize_t size) {
         if (c == ' ' && i + 1 < size && p[i + 1] == '#')
             return decline(r);
     }
-    return text_of(p, size);
+    return text_in(r, p, size);
 }
 
 static PyObject *plain(Reader *r, const char *p, Py_ssize_t size) {
-    PyObject *text = text_of(p, size);
+    PyObject *value;
+    Seen *slot = SEEN(seen_plain, p, size, &value);
+    if (value != NULL)
+        return value;
+    PyObject *text = text_in(r, p, size);
     if (text == NULL)
         return NULL;
-    PyObject *value = PyDict_GetItemWithError(r->known, text);
+    value = PyDict_GetItemWithError(r->known, text);
     if (value != NULL) {
         Py_DECREF(text);
+        if (slot != NULL)
+            remember(slot, p, size, value);
         Py_INCREF(value);
         return value;
     }
@@ -291,6 +345,8 @@ static PyObject *plain(Reader *r, const char *p, Py_ssize_t size) {
         value = NULL;
     }
     Py_DECREF(text);
+    if (value != NULL && slot != NULL)
+        remember(slot, p, size, value);
     return value;
 }
 
@@ -324,10 +380,10 @@ static const char *double_end(const char *p, const char *end) {
     return NULL;
 }
 
-static PyObject *double_value(const char *p, const char *close) {
+static PyObject *double_value(const Reader *r, const char *p, const char *close) {
     const char *body = p + 1;
     if (memchr(body, '\\', close - body) == NULL)
-        return text_of(body, close - body);
+        return text_in(r, body, close - body);
     char *buffer = PyMem_Malloc(close - body);
     if (buffer == NULL)
         return PyErr_NoMemory();
@@ -363,7 +419,7 @@ static PyObject *double_value(const char *p, const char *close) {
         default: *out++ = c; /* '"' and '\\' */
         }
     }
-    PyObject *value = text_of(buffer, out - buffer);
+    PyObject *value = utf8_text(buffer, out - buffer);
     PyMem_Free(buffer);
     return value;
 }
@@ -381,7 +437,7 @@ static const char *single_end(const char *p, const char *end) {
     return NULL;
 }
 
-static PyObject *single_value(const char *p, const char *close) {
+static PyObject *single_value(const Reader *r, const char *p, const char *close) {
     const char *body = p + 1;
     char *buffer = PyMem_Malloc(close - body + 1);
     if (buffer == NULL)
@@ -392,7 +448,7 @@ static PyObject *single_value(const char *p, const char *close) {
         if (*q == '\'')
             q++;
     }
-    PyObject *value = text_of(buffer, out - buffer);
+    PyObject *value = text_in(r, buffer, out - buffer);
     PyMem_Free(buffer);
     return value;
 }
@@ -421,13 +477,13 @@ static PyObject *flow_scalar(Reader *r, const char **at, const char *end) {
         const char *close = double_end(p, end);
         if (close == NULL)
             return decline(r);
-        value = double_value(p, close);
+        value = double_value(r, p, close);
         p = close + 1;
     } else if (p < end && *p == '\'') {
         const char *close = single_end(p, end);
         if (close == NULL)
             return decline(r);
-        value = single_value(p, close);
+        value = single_value(r, p, close);
         p = close + 1;
     } else {
         /* _FLOW_PLAIN: a first character that is no indicator ('-' with a second that is
@@ -501,10 +557,17 @@ static int reserved(const char *p, Py_ssize_t size) {
     return found;
 }
 
-static PyObject *key_text(const char *p, Py_ssize_t size) {
-    PyObject *key = text_of(p, size);
+static PyObject *key_text(const Reader *r, const char *p, Py_ssize_t size) {
+    PyObject *key;
+    Seen *slot = SEEN(seen_keys, p, size, &key);
     if (key != NULL)
-        PyUnicode_InternInPlace(&key);
+        return key;
+    key = text_in(r, p, size);
+    if (key == NULL)
+        return NULL;
+    PyUnicode_InternInPlace(&key);
+    if (slot != NULL)
+        remember(slot, p, size, key);
     return key;
 }
 
@@ -547,7 +610,7 @@ static PyObject *flow_mapping(Reader *r, const char **at, const char *end) {
         }
         if (value == NULL)
             goto failed;
-        PyObject *name = key_text(key, size);
+        PyObject *name = key_text(r, key, size);
         int known = name == NULL ? -1 : PyDict_Contains(mapping, name);
         if (known != 0 || PyDict_SetItem(mapping, name, value) < 0) {
             Py_XDECREF(name);
@@ -692,7 +755,7 @@ static PyObject *block_scalar(Reader *r, Py_ssize_t *index, int column, const Li
     }
     if (!strip)
         *out++ = '\n';
-    value = text_of(buffer, out - buffer);
+    value = text_in(r, buffer, out - buffer);
     PyMem_Free(buffer);
     *index = content_at(r, number);
 done:
@@ -710,7 +773,7 @@ static PyObject *value(Reader *r, Py_ssize_t *index, int column) {
         const char *close = *p == '"' ? double_end(p, end) : single_end(p, end);
         if (close == NULL || !after_value(close + 1, end))
             return decline(r);
-        found = *p == '"' ? double_value(p, close) : single_value(p, close);
+        found = *p == '"' ? double_value(r, p, close) : single_value(r, p, close);
     } else if (*p == '[' || *p == '{') {
         const char *at = p;
         found = *p == '[' ? flow_sequence(r, &at, end) : flow_mapping(r, &at, end);
@@ -758,7 +821,7 @@ static PyObject *mapping(Reader *r, Py_ssize_t *index, int column) {
         const Line *line = &r->lines[*index];
         if (!line->quoted && reserved(line->key, line->key_size))
             goto declined;
-        PyObject *key = key_text(line->key, line->key_size);
+        PyObject *key = key_text(r, line->key, line->key_size);
         if (key == NULL)
             goto failed;
         int known = PyDict_Contains(pairs, key);
@@ -893,12 +956,13 @@ static PyObject *read_text(PyObject *self, PyObject *const *args, Py_ssize_t nar
         Py_RETURN_NONE;
     }
     const char *stop = text + size;
-    if (unusual((const unsigned char *)text, (const unsigned char *)stop))
+    int ascii;
+    if (unusual((const unsigned char *)text, (const unsigned char *)stop, &ascii))
         Py_RETURN_NONE;
     Py_ssize_t total = 1;
     for (const char *p = text; (p = memchr(p, '\n', stop - p)) != NULL; p++)
         total++;
-    Reader r = {text, stop, NULL, 0, NULL, total, args[1], places, 0, 0};
+    Reader r = {text, stop, NULL, 0, NULL, total, args[1], places, ascii, 0, 0};
     r.starts = PyMem_Malloc(total * sizeof *r.starts);
     r.lines = PyMem_Malloc(total * sizeof *r.lines);
     PyObject *data = NULL;

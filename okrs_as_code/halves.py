@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import skeleton
 from .diagnostics import Diagnostic
 from .loader import SourceFile, parse_bytes
+from .nogc import without_gc
 from .parallel import in_worker
 from .repository import ORG_FILE
 from .snapshot import RawFile, Snapshot
@@ -129,12 +130,13 @@ def _readable(files: list[RawFile]) -> Iterator[bytes]:
 
 
 def _parsed(files: list[RawFile]) -> dict[str, SourceFile]:
-    return {
-        raw.path: parse_bytes(raw.path, raw.content)
-        if isinstance(raw.content, bytes)
-        else raw.parse()
-        for raw in files
-    }
+    with without_gc(keep=True):  # what parsing builds lives for the rest of the run
+        return {
+            raw.path: parse_bytes(raw.path, raw.content)
+            if isinstance(raw.content, bytes)
+            else raw.parse()
+            for raw in files
+        }
 
 
 def _skeletons(parsed: dict[str, SourceFile]) -> Skeletons:

@@ -24,7 +24,7 @@ class CustomBuildHook(BuildHookInterface):
         if self.target_name != "wheel":
             return
         name = "_plainc" + str(sysconfig.get_config_var("EXT_SUFFIX"))
-        work = Path(tempfile.mkdtemp(prefix="okrs-build-"))
+        self.work = work = Path(tempfile.mkdtemp(prefix="okrs-build-"))
         try:
             built = _compile(Path(self.root, SOURCE), work)
         except Exception as error:  # no compiler, no Python headers...
@@ -39,6 +39,10 @@ class CustomBuildHook(BuildHookInterface):
             build_data["force_include"][str(built)] = f"okrs_as_code/{name}"
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        if getattr(self, "work", None) is not None:  # the wheel holds the module by now
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 def _compile(source: Path, work: Path) -> Path:

@@ -317,13 +317,8 @@ def _run(
         # The history is read first, for both processes to inherit.
         history = _history(snap.root, snap.org_source, cache, "HEAD", None, tracker)
         kept.append(history)
-        checked = halves.check(snap, as_of, history)
-        if checked is not None:
-            result, loaded, known = checked
-            kept.append(loaded)
-            if cache is not None:
-                shapes = {raw.path: (raw.digest, known[raw.path][1]) for raw in snap.team_files}
-                cache.store_skeletons(shapes)
+        result = _in_halves(snap, as_of, cache, history, kept)
+        if result is not None:
             return result
         loaded = load_focused(snap, wanted, cache)
     else:
@@ -336,6 +331,25 @@ def _run(
         kept.append(history)
     kept.append(loaded)
     return outcome(loaded, as_of, wanted, len(snap.files), history)
+
+
+def _in_halves(
+    snap: Snapshot,
+    as_of: dt.date,
+    cache: Cache | None,
+    history: Timeline | str | None,
+    kept: list[object],
+) -> Outcome | None:
+    """A full run checked in two halves (see ``halves``), or None when the other process
+    failed; the cache learns every file's skeleton, as :func:`load_focused` has it learn."""
+    checked = halves.check(snap, as_of, history)
+    if checked is None:
+        return None
+    result, loaded, known = checked
+    kept.append(loaded)
+    if cache is not None:
+        cache.store_skeletons({f.path: (f.digest, known[f.path][1]) for f in snap.team_files})
+    return result
 
 
 def _after_edits(

@@ -70,7 +70,7 @@ def compare(
     version facts; ``tracker`` hears how far a first reading of the history has got."""
     wanted = None if only is None or ORG_FILE in set(only) else set(only)
     base_commit = gitutil.commit_of(root, base)  # an unknown revision fails before any work
-    snap = snapshot.take(root)
+    snap = snapshot.take(root, cache=cache)  # files left alone since they were hashed: not read
     if wanted is None and cache is not None:
         current, loaded = check(snap, as_of, None, cache, tracker), None
     else:

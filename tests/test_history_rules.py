@@ -289,6 +289,11 @@ def test_validate_base_with_a_warm_cache_finds_the_same(
     warm = run_line(args, env=env).stdout
     assert warm == run_line([*args, "--no-cache"]).stdout
     assert "(also at HEAD~1)" in warm and "re-based" in warm
+    # An edit since the files were last looked at is seen, as it is without the cache.
+    path = repo / PRODUCT_FILE
+    path.write_text(path.read_text().replace("target: 300", "target: 250"))
+    edited = run_line(args, env=env).stdout
+    assert edited == run_line([*args, "--no-cache"]).stdout and "to 250" in edited
 
 
 class _Recorder:

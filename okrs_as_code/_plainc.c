@@ -519,6 +519,20 @@ static PyObject *flow_scalar(Reader *r, const char **at, const char *end) {
     return value;
 }
 
+/* What follows an item of a flow collection: 1 for ',' (*p moved past it), 0 for the closing
+ * bracket (*at moved past it), -1 for anything else. */
+static int after_item(const char **p, const char *end, char close, const char **at) {
+    if (*p < end && **p == ',') {
+        (*p)++;
+        return 1;
+    }
+    if (*p < end && **p == close) {
+        *at = *p + 1;
+        return 0;
+    }
+    return -1;
+}
+
 /* A flow sequence of scalars from its '[' at p; *at is moved past its ']'. */
 static PyObject *flow_sequence(Reader *r, const char **at, const char *end) {
     const char *p = *at + 1;
@@ -537,16 +551,13 @@ static PyObject *flow_sequence(Reader *r, const char **at, const char *end) {
             return NULL;
         }
         Py_DECREF(item);
-        if (p < end && *p == ',') {
-            p++;
-            continue;
-        }
-        if (p < end && *p == ']') {
-            *at = p + 1;
+        int next = after_item(&p, end, ']', at);
+        if (next == 0)
             return items;
+        if (next < 0) {
+            Py_DECREF(items);
+            return decline(r);
         }
-        Py_DECREF(items);
-        return decline(r);
     }
 }
 
@@ -597,14 +608,10 @@ static PyObject *flow_mapping(Reader *r, const char **at, const char *end) {
         while (p < end && *p == ' ')
             p++;
         PyObject *value;
-        const char *q = p;
-        while (q < end && *q == ' ')
-            q++;
-        if (q < end && *q == '[') {
-            value = flow_sequence(r, &q, end);
-            while (q < end && *q == ' ')
-                q++;
-            p = q;
+        if (p < end && *p == '[') {
+            value = flow_sequence(r, &p, end);
+            while (p < end && *p == ' ')
+                p++;
         } else {
             value = flow_scalar(r, &p, end);
         }
@@ -621,15 +628,11 @@ static PyObject *flow_mapping(Reader *r, const char **at, const char *end) {
         }
         Py_DECREF(name);
         Py_DECREF(value);
-        if (p < end && *p == ',') {
-            p++;
-            continue;
-        }
-        if (p < end && *p == '}') {
-            *at = p + 1;
+        int next = after_item(&p, end, '}', at);
+        if (next == 0)
             return mapping;
-        }
-        goto declined;
+        if (next < 0)
+            goto declined;
     }
 declined:
     r->declined = 1;
